@@ -19,10 +19,10 @@ export class Parties1764300001000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE organisations (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        uscc char(18) NOT NULL UNIQUE CHECK (uscc ~ '^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$'),
+        uscc text NOT NULL UNIQUE CHECK (uscc ~ '^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$'),
         name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
         address text NOT NULL DEFAULT '',
-        division_code char(6) NOT NULL CHECK (division_code ~ '^[1-9][0-9]{5}$'),
+        division_code text NOT NULL CHECK (division_code ~ '^[1-9][0-9]{5}$'),
         lat numeric(9,6) CHECK (lat BETWEEN -90 AND 90),
         lng numeric(9,6) CHECK (lng BETWEEN -180 AND 180),
         contact_name text,

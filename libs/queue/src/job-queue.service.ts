@@ -18,6 +18,15 @@ export class JobQueueService {
     @InjectQueue(QueueName.Webhooks) webhooks: Queue,
   ) {
     this.queues = { [QueueName.Ledger]: ledger, [QueueName.Reconciliation]: reconciliation, [QueueName.Webhooks]: webhooks };
+    // Without a listener a Redis outage is an unhandled 'error' event; with one it is a log line a minute.
+    let lastLogged = 0;
+    for (const queue of Object.values(this.queues)) {
+      queue.on('error', (error: Error) => {
+        if (Date.now() - lastLogged < 60_000) return;
+        lastLogged = Date.now();
+        this.logger.warn({ queue: queue.name, err: error.message }, 'queue connection error');
+      });
+    }
   }
 
   queue(name: QueueName): Queue {
