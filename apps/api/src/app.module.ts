@@ -9,6 +9,7 @@ import { HealthModule } from '@app/health';
 import { AuthGuard, PartiesModule, PolicyGuard, TokenThrottlerGuard } from '@app/parties';
 import { QueueModule } from '@app/queue';
 import { HealthController } from './health/health.controller';
+import { PartiesApiModule } from './parties/parties-api.module';
 
 @Module({})
 export class AppModule {
@@ -23,6 +24,7 @@ export class AppModule {
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.rateLimitPerMinute }]),
         HealthModule,
         PartiesModule,
+        PartiesApiModule,
       ],
       controllers: [HealthController],
       providers: [
