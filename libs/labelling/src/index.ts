@@ -1,0 +1,13 @@
+export type { HazardCharacteristic, LabelData, PhysicalFormCode } from './label-data';
+export { HAZARD_CHARACTERISTICS, HAZARD_NAMES, isMedicalWaste, PHYSICAL_FORM_NAMES } from './label-data';
+export type { LabelSize, SheetGrid } from './label-size';
+export { labelSizeForVolume, labelsPerPage, sheetGridForSide } from './label-size';
+export { HAZARDOUS_ORANGE, MEDICAL_YELLOW } from './label-layout';
+export { renderLabelSvg } from './label-svg';
+export type { PngOptions } from './label-png';
+export { renderLabelPng } from './label-png';
+export type { SheetOptions } from './label-sheet-pdf';
+export { renderLabelSheetPdf } from './label-sheet-pdf';
+export { escapeXml } from './xml-escape';
+export { LabelService } from './label.service';
+export { LabellingModule } from './labelling.module';
