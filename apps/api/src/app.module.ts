@@ -9,7 +9,12 @@ import { HealthModule } from '@app/health';
 import { AuthGuard, PartiesModule, PolicyGuard, TokenThrottlerGuard } from '@app/parties';
 import { QueueModule } from '@app/queue';
 import { HealthController } from './health/health.controller';
+import { AlertsApiModule } from './alerts/alerts-api.module';
+import { ContainersApiModule } from './containers/containers-api.module';
+import { LedgerApiModule } from './ledger/ledger-api.module';
+import { ManifestsApiModule } from './manifests/manifests-api.module';
 import { PartiesApiModule } from './parties/parties-api.module';
+import { ReportsApiModule } from './reports/reports-api.module';
 
 @Module({})
 export class AppModule {
@@ -25,6 +30,11 @@ export class AppModule {
         HealthModule,
         PartiesModule,
         PartiesApiModule,
+        ContainersApiModule,
+        ManifestsApiModule,
+        LedgerApiModule,
+        AlertsApiModule,
+        ReportsApiModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -3,7 +3,9 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { HealthModule } from '@app/health';
+import { LedgerWorkerModule } from '@app/ledger';
 import { QueueModule } from '@app/queue';
+import { ReconciliationWorkerModule } from '@app/reconciliation';
 
 import { HealthServer } from './health-server';
 
@@ -18,6 +20,8 @@ export class WorkerModule {
         DatabaseModule.forRoot(config, 'wasteledger-worker'),
         QueueModule.forRoot(config, 'worker'),
         HealthModule,
+        LedgerWorkerModule,
+        ReconciliationWorkerModule.register(),
       ],
       providers: [HealthServer],
     };

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { isValidUscc, usccCheckCharacter, usccProblem, withUsccCheckCharacter } from './uscc';
 
 describe('统一社会信用代码 (GB 32100-2015)', () => {
@@ -29,6 +30,25 @@ describe('统一社会信用代码 (GB 32100-2015)', () => {
   });
 
   it('completes 17 characters into a valid code', () => {
-    expect(isValidUscc(withUsccCheckCharacter('91500106TESTA0001'))).toBe(true);
+    expect(isValidUscc(withUsccCheckCharacter('91500106TEXTA0001'))).toBe(true);
+  });
+
+  it('refuses to complete 17 characters that include a letter outside the alphabet', () => {
+    expect(() => withUsccCheckCharacter('91500106TESTA0001')).toThrow(/Invalid USCC character S/);
+  });
+
+  it('accepts every completed code and detects any single changed character', () => {
+    const alphabet = [...'0123456789ABCDEFGHJKLMNPQRTUWXY'];
+    const char = fc.constantFrom(...alphabet);
+    fc.assert(
+      fc.property(fc.array(char, { minLength: 17, maxLength: 17 }), fc.nat(17), char, (body, position, replacement) => {
+        const code = withUsccCheckCharacter(body.join(''));
+        expect(usccProblem(code)).toBeNull();
+        fc.pre(code[position] !== replacement);
+        const changed = code.slice(0, position) + replacement + code.slice(position + 1);
+        // 31 is prime and no weight is 0 mod 31, so one substituted character always changes the check.
+        expect(usccProblem(changed)).toBe('CHECK_CHARACTER');
+      }),
+    );
   });
 });

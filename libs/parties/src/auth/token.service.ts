@@ -24,6 +24,7 @@ interface TokenRow {
   division_code: string | null;
   jurisdiction: string[] | null;
   driver_id: string | null;
+  expires_at: Date | null;
 }
 
 /**
@@ -67,7 +68,8 @@ export class TokenService {
     const now = Date.now();
     if (cached && cached.until > now) return cached.actor;
     const rows = (await this.db.query(
-      `SELECT t.id AS token_id, u.id AS user_id, u.role, u.organisation_id, o.roles, o.division_code, o.jurisdiction, u.driver_id
+      `SELECT t.id AS token_id, u.id AS user_id, u.role, u.organisation_id, o.roles, o.division_code, o.jurisdiction, u.driver_id,
+              t.expires_at
          FROM api_tokens t
          JOIN users u ON u.id = t.user_id
          LEFT JOIN organisations o ON o.id = u.organisation_id
@@ -88,8 +90,17 @@ export class TokenService {
           driverId: row.driver_id,
         }
       : null;
+    if (row) {
+      // Good enough for "when was this device last seen": at most one write a minute per token.
+      await this.db.query(
+        `UPDATE api_tokens SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+        [row.token_id],
+      );
+    }
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(key, { actor, until: now + CACHE_TTL_MS });
+    // A token must not outlive its expiry in the cache.
+    const until = Math.min(now + CACHE_TTL_MS, row?.expires_at ? row.expires_at.getTime() : Infinity);
+    this.cache.set(key, { actor, until });
     return actor;
   }
 }

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { LabellingModule } from '@app/labelling';
+import { LedgerModule } from '@app/ledger';
+import { ContainerLabelsService } from './container-labels.service';
+import { ContainersService } from './containers.service';
+import { LineageService } from './lineage.service';
+
+@Module({
+  imports: [LedgerModule, LabellingModule],
+  providers: [ContainersService, LineageService, ContainerLabelsService],
+  exports: [ContainersService, LineageService, ContainerLabelsService, LabellingModule],
+})
+export class ContainersModule {}

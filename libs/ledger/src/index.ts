@@ -1,0 +1,21 @@
+export * from './ledger.types';
+export * from './ledger.errors';
+export * from './ledger-options';
+export * from './ledger.module';
+export * from './ledger-worker.module';
+export { LedgerService } from './ledger.service';
+export { CheckpointService } from './checkpoints/checkpoint.service';
+export { VerificationService } from './verification/verification.service';
+export { ExportService } from './export/export.service';
+export { BUNDLE_FORMAT } from './export/bundle';
+export type { BundleEvent, InclusionProof, LedgerBundle } from './export/bundle';
+export { LedgerScheduler } from './jobs/ledger.scheduler';
+// The formats, for tools that rebuild or check hashes (the bench, tests, other verifiers).
+export { CanonicalJsonError, canonicalJson } from './encoding/canonical-json';
+export type { JsonObject, JsonValue } from './encoding/canonical-json';
+export { EVENT_TAG, encodeEvent, eventHash } from './encoding/event-encoding';
+export type { EncodableEvent } from './encoding/event-encoding';
+export { CHECKPOINT_TAG, encodeCheckpoint } from './encoding/checkpoint-encoding';
+export type { CheckpointMessage } from './encoding/checkpoint-encoding';
+export { dateToMicros, isoToMicros, microsToIso } from './encoding/fields';
+export { MerkleAccumulator, inclusionPath, merkleLevels, merkleRoot, verifyInclusion } from './merkle/merkle';

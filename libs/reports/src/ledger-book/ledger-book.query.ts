@@ -1,0 +1,107 @@
+import { ReportPeriod } from '../report-period';
+import { LEDGER_BOOK_COLUMNS, LedgerBookKey } from './ledger-book.columns';
+
+/** What each exported column is, over the joins below; selected in the order of LEDGER_BOOK_COLUMNS (rows come back as arrays). */
+const EXPRESSIONS: Record<Exclude<LedgerBookKey, 'seq'>, string> = {
+  stage: 's.stage',
+  at: `to_char(s.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS')`,
+  code: 'c.code',
+  wasteName: 'c.waste_name',
+  wasteCode: 'c.waste_code',
+  category: 'wc.category',
+  hazards: `array_to_string(c.hazard_codes, ',')`,
+  physicalForm: 'c.physical_form',
+  containerType: 'c.container_type',
+  weightKg: 's.kg::float8',
+  facility: `CASE WHEN f.id IS NOT NULL THEN f.code || ' ' || f.name END`,
+  manifestNumber: 'm.number',
+  generator: 'g.name',
+  carrier: 'cr.name',
+  receiver: 'r.name',
+  receiverLicence: 'lic.number',
+  method: `CASE WHEN dm.code IS NOT NULL THEN dm.code || ' ' || dm.name_zh END`,
+  receivedKg: 'CASE WHEN i.packed_in IS NULL THEN i.received_weight_kg::float8 END',
+  decision: 'i.decision',
+  refusedKg: 'CASE WHEN i.packed_in IS NULL THEN i.refused_kg::float8 END',
+  note: `NULLIF(concat_ws('；', s.note, CASE WHEN pk.code IS NOT NULL THEN '装于 ' || pk.code END, i.refusal_reason), '')`,
+};
+
+const SELECT_LIST = LEDGER_BOOK_COLUMNS.slice(1)
+  .map((c) => `${EXPRESSIONS[c.key as Exclude<LedgerBookKey, 'seq'>]} AS "${c.key}"`)
+  .join(',\n       ');
+
+/**
+ * The 台账 of one unit for a period, set-based: one row per container per stage, in time order.
+ *
+ * As a generator or collection point: 产生 (registered by the unit), 入库 / 出库 (stays in the unit's
+ * storage facilities), 转移 (handed to the first carrier on one of its manifests: the loading scan,
+ * or departure / arrival when no loading scan was made), 自行利用处置 (disposed while held by the
+ * unit, not through a manifest), 重新包装 (containers it repackaged into new ones). As a receiver:
+ * 接收 (arrival scan) and 利用处置 (the recorded method). Receivers' licence numbers are those of
+ * their 危险废物经营许可证 in force (licences_current).
+ *
+ * Weights are the generator's net weights per container; the receiver's measured weight and refused
+ * kg are shown on the outer container that was weighed and decided on.
+ */
+export const LEDGER_BOOK_SQL = `
+WITH lic AS (
+  SELECT DISTINCT ON (organisation_id) organisation_id, number
+    FROM licences_current
+   WHERE kind = 'hw_operating'
+   ORDER BY organisation_id, valid_to DESC, created_at DESC
+), stages AS (
+  SELECT 1 AS stage_no, 'generation'::text AS stage, c.generated_at AS at, c.id AS container_id,
+         NULL::uuid AS facility_id, NULL::uuid AS manifest_id, c.net_weight_kg AS kg,
+         (SELECT '由 ' || count(*) || ' 个容器重新包装而成' FROM container_lineage l WHERE l.output_id = c.id HAVING count(*) > 0) AS note
+    FROM containers c
+   WHERE c.organisation_id = $1 AND c.generated_at >= $2 AND c.generated_at < $3
+  UNION ALL
+  SELECT 2, 'storage_in', s.in_at, s.container_id, s.facility_id, NULL, c.net_weight_kg, NULL
+    FROM storage_stays s JOIN facilities f ON f.id = s.facility_id JOIN containers c ON c.id = s.container_id
+   WHERE f.organisation_id = $1 AND s.in_at >= $2 AND s.in_at < $3
+  UNION ALL
+  SELECT 3, 'storage_out', s.out_at, s.container_id, s.facility_id, NULL, c.net_weight_kg, NULL
+    FROM storage_stays s JOIN facilities f ON f.id = s.facility_id JOIN containers c ON c.id = s.container_id
+   WHERE f.organisation_id = $1 AND s.out_at >= $2 AND s.out_at < $3
+  UNION ALL
+  SELECT 4, 'handover', COALESCE(i.loaded_at, m.departed_at, i.arrived_at), i.container_id, NULL, i.manifest_id, i.declared_weight_kg, NULL
+    FROM manifest_items i JOIN manifests m ON m.id = i.manifest_id
+   WHERE m.generator_id = $1 AND (i.loaded_at IS NOT NULL OR i.arrived_at IS NOT NULL)
+     AND COALESCE(i.loaded_at, m.departed_at, i.arrived_at) >= $2 AND COALESCE(i.loaded_at, m.departed_at, i.arrived_at) < $3
+  UNION ALL
+  SELECT 5, 'own_disposal', c.updated_at, c.id, NULL, NULL, c.net_weight_kg, NULL
+    FROM containers c
+   WHERE c.organisation_id = $1 AND c.holder_id = $1 AND c.status = 'disposed' AND c.updated_at >= $2 AND c.updated_at < $3
+     AND NOT EXISTS (SELECT 1 FROM manifest_items i WHERE i.container_id = c.id AND i.final_method IS NOT NULL)
+  UNION ALL
+  SELECT 6, 'received', i.arrived_at, i.container_id, NULL, i.manifest_id, i.declared_weight_kg, NULL
+    FROM manifest_items i JOIN manifests m ON m.id = i.manifest_id
+   WHERE m.receiver_id = $1 AND i.arrived_at >= $2 AND i.arrived_at < $3
+  UNION ALL
+  SELECT 7, 'treatment', i.final_at, i.container_id, NULL, i.manifest_id, i.declared_weight_kg, NULL
+    FROM manifest_items i JOIN manifests m ON m.id = i.manifest_id
+   WHERE m.receiver_id = $1 AND i.final_at >= $2 AND i.final_at < $3
+  UNION ALL
+  SELECT 8, 'repackaged', l.created_at, l.input_id, NULL, NULL, l.kg, '并入 ' || o.code
+    FROM container_lineage l JOIN containers o ON o.id = l.output_id
+   WHERE o.organisation_id = $1 AND l.created_at >= $2 AND l.created_at < $3
+)
+SELECT ${SELECT_LIST}
+  FROM stages s
+  JOIN containers c ON c.id = s.container_id
+  JOIN waste_codes wc ON wc.code = c.waste_code
+  JOIN organisations g ON g.id = c.organisation_id
+  LEFT JOIN facilities f ON f.id = s.facility_id
+  LEFT JOIN manifests m ON m.id = s.manifest_id
+  LEFT JOIN manifest_items i ON i.manifest_id = s.manifest_id AND i.container_id = s.container_id
+  LEFT JOIN containers pk ON pk.id = i.packed_in
+  LEFT JOIN organisations r ON r.id = m.receiver_id
+  LEFT JOIN lic ON lic.organisation_id = m.receiver_id
+  LEFT JOIN manifest_legs l1 ON l1.manifest_id = m.id AND l1.leg_no = 1
+  LEFT JOIN organisations cr ON cr.id = l1.carrier_id
+  LEFT JOIN disposal_methods dm ON dm.code = i.final_method
+ ORDER BY s.at, s.stage_no, c.code`;
+
+export function ledgerBookQuery(organisationId: string, period: ReportPeriod): { text: string; values: unknown[] } {
+  return { text: LEDGER_BOOK_SQL, values: [organisationId, period.start.toISOString(), period.end.toISOString()] };
+}
