@@ -30,6 +30,7 @@ interface ManifestView {
 }
 interface StoryView {
   events: { type: string }[];
+  lineage: { packedIn: { code: string }[] };
   custody: { holderName: string }[];
   manifests: { number: string; status: string; finalMethod: string | null }[];
 }
@@ -112,13 +113,26 @@ const solvent = (): Body => ({
   containerType: 'drum', volumeLitres: 50, netWeightKg: 35, generatedAt: hoursAgo(48),
 });
 
+/**
+ * The day is played in a minute, so scans carry device times and places a truck could keep to:
+ * loaded at the generator 8 minutes ago, handed over half way 2 minutes ago, arriving at the
+ * receiver in 4 minutes (a device clock may run up to 5 minutes ahead). Scans seconds apart at
+ * places kilometres apart would be, rightly, a cloned label.
+ */
+const LEG_MINUTES = { load: -8, handover: -2, arrive: 4 } as const;
+
 async function scan(key: string, kind: 'load' | 'handover' | 'arrive', manifestId: string, c: Registered, extra: Body = {}): Promise<void> {
-  const at = org(key);
+  const from = org(c.owner);
+  const to = org(ROUTES.get(manifestId) ?? c.owner);
+  const place = kind === 'load' ? from : kind === 'arrive' ? to : { lat: (from.lat + to.lat) / 2, lng: (from.lng + to.lng) / 2 };
   await api(key, 'POST', '/scans', {
     idempotencyKey: randomUUID(), deviceId: `${key}-pda-1`, kind, manifestId, label: c.qrPayload,
-    deviceTime: new Date().toISOString(), lat: at.lat, lng: at.lng, ...extra,
+    deviceTime: new Date(Date.now() + LEG_MINUTES[kind] * 60_000).toISOString(), lat: place.lat, lng: place.lng, ...extra,
   });
 }
+
+/** Where each manifest goes (receiver key), for the places of its scans. */
+const ROUTES = new Map<string, string>();
 
 /** Drafts and submits (the generator signs); a draft that cannot be submitted is cancelled. */
 async function manifest(generator: string, receiver: string, legs: Body[], items: Registered[], extra: Body = {}): Promise<ManifestView> {
@@ -126,6 +140,7 @@ async function manifest(generator: string, receiver: string, legs: Body[], items
     receiverId: org(receiver).id, legs, containerIds: items.map((c) => c.id), emergencyMeasures: '泄漏时用吸附棉围堵收集，立即报告 12369。',
     plannedStart: new Date().toISOString(), plannedEnd: new Date(Date.now() + 6 * 3_600_000).toISOString(), ...extra,
   });
+  ROUTES.set(id, receiver);
   try {
     return await api<ManifestView>(generator, 'POST', `/manifests/${id}/submit`);
   } catch (error) {
@@ -247,7 +262,8 @@ async function main(): Promise<void> {
     const last = story.manifests.at(-1);
     say(`  ${c.code} ${c.what}`);
     say(`      ${events}`);
-    say(`      custody: ${holders}${last ? `  · 联单 ${last.number} ${last.status}${last.finalMethod ? `, ${last.finalMethod}` : ''}` : ''}`);
+    const inside = story.lineage.packedIn[0];
+    say(`      custody: ${holders}${inside ? `, travelling inside ${inside.code}` : ''}${last ? `  · 联单 ${last.number} ${last.status}${last.finalMethod ? `, ${last.finalMethod}` : ''}` : ''}`);
   }
 
   say('\n告警 · alerts the day raised (as the 生态环境局 sees them)');
@@ -256,7 +272,9 @@ async function main(): Promise<void> {
   let alerts: AlertItem[] = [];
   for (;;) {
     const page = await api<{ alerts: AlertItem[] }>('regulator', 'GET', '/alerts?status=active&limit=200');
-    alerts = page.alerts.filter((a) => new Date(a.openedAt) >= started);
+    // This day's containers, and the organisations' own alerts (a forged label at a gate that already
+    // had one open refreshes that alert rather than opening another).
+    alerts = page.alerts.filter((a) => new Date(a.openedAt) >= started || a.subjectType === 'organisation');
     if (wanted.every((rule) => alerts.some((a) => a.rule === rule)) || Date.now() > deadline) break;
     await sleep(500);
   }

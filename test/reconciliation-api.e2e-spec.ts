@@ -180,8 +180,13 @@ describe('alerts API and webhooks', () => {
     await http().post(`/api/v1/alerts/${id}/acknowledge`).set('Authorization', bearer('regulator')).expect(200);
     await waitFor(() => opened('/ok/hospital').length, (n) => n >= 2);
     expect(JSON.parse(opened('/ok/hospital')[1].body)).toMatchObject({ event: 'alert.acknowledged', alert: { status: 'acknowledged' } });
-    const deliveries = await http().get(`/api/v1/webhooks/${hospital.id}/deliveries`).set('Authorization', bearer('hospital')).expect(200);
-    expect(deliveries.body.deliveries.filter((d: { alertId: string }) => d.alertId === id).map((d: { event: string; status: string }) => [d.event, d.status])).toEqual([
+    // The receiver has the request before the worker records the answer: wait for the record.
+    const deliveriesOf = async (): Promise<[string, string][]> => {
+      const res = await http().get(`/api/v1/webhooks/${hospital.id}/deliveries`).set('Authorization', bearer('hospital')).expect(200);
+      return res.body.deliveries.filter((d: { alertId: string }) => d.alertId === id).map((d: { event: string; status: string }) => [d.event, d.status]);
+    };
+    const recorded = await waitFor(deliveriesOf, (rows) => rows.length === 2 && rows.every(([, status]) => status !== 'pending'));
+    expect(recorded).toEqual([
       ['alert.acknowledged', 'delivered'],
       ['alert.opened', 'delivered'],
     ]);

@@ -112,6 +112,7 @@ export class CreateDrawDto {
   @IsOptional()
   @Transform(toList)
   @IsArray()
+  @ArrayMaxSize(ORG_ROLES.length)
   @IsIn(ORG_ROLES, { each: true })
   roles?: string[];
 
@@ -119,6 +120,7 @@ export class CreateDrawDto {
   @IsOptional()
   @Transform(toList)
   @IsArray()
+  @ArrayMaxSize(MANAGEMENT_CLASSES.length)
   @IsIn(MANAGEMENT_CLASSES, { each: true })
   managementClasses?: string[];
 
@@ -126,6 +128,7 @@ export class CreateDrawDto {
   @IsOptional()
   @Transform(toList)
   @IsArray()
+  @ArrayMaxSize(GENERATOR_KINDS.length)
   @IsIn(GENERATOR_KINDS, { each: true })
   generatorKinds?: string[];
 

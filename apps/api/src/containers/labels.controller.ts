@@ -17,7 +17,7 @@ class LabelSheetDto {
 
 /** Every container on the sheet must be visible to the caller. */
 const sheetPolicy = policy('every container visible to the caller', async (ctx) => {
-  const ids = (ctx.request.body as { containerIds?: unknown }).containerIds;
+  const ids = (ctx.request.body as { containerIds?: unknown } | undefined)?.containerIds;
   if (!Array.isArray(ids)) return true; // the validation pipe answers malformed bodies
   for (const id of ids) await containerVisible(ctx, String(id));
   return true;

@@ -28,8 +28,8 @@ export const LEDGER_SOURCE: DrainSource = {
   relation: 'events',
   sequenceSql: `pg_get_serial_sequence('events', 'seq')`,
   positionsSql: `SELECT seq::text AS seq FROM events WHERE seq > $1::bigint AND seq <= $2::bigint`,
-  rowsByPositionSql: `SELECT ${EVENT_COLUMNS} FROM events WHERE seq = ANY($1::bigint[]) ORDER BY seq`,
-  rowsAfterSql: `SELECT ${EVENT_COLUMNS} FROM events WHERE seq > $1::bigint ORDER BY seq LIMIT $2`,
+  rowsByPositionSql: `SELECT ${EVENT_COLUMNS} FROM events WHERE seq = ANY($1::bigint[]) ORDER BY events.seq`,
+  rowsAfterSql: `SELECT ${EVENT_COLUMNS} FROM events WHERE seq > $1::bigint ORDER BY events.seq LIMIT $2`,
 };
 
 export const REFUSED_SCANS_SOURCE: DrainSource = {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { JobName, JobQueueService, QueueName } from '@app/queue';
 import { RECONCILIATION_OPTIONS, ReconciliationOptions } from '../reconciliation-options';
 import { RULE_LIST } from '../rules/rule-registry';
@@ -11,16 +11,21 @@ import { DRAIN_JOB_OPTIONS } from './drain-waker.service';
 export const SWEEP_PRIORITY = 10;
 const FULL_SWEEP_PRIORITY = 20;
 
+/** How often the schedules are registered again: a Redis that restarted empty has forgotten them. */
+const REASSERT_EVERY_MS = 30_000;
+
 /**
- * The repeatable jobs, registered idempotently when a worker starts: the short poll that drains the
- * ledger even when no wake-up arrived (a worker or Redis that was down catches up from the cursor in
+ * The repeatable jobs, registered idempotently when a worker starts and again every half minute
+ * (the schedules live in Redis, which may restart empty): the short poll that drains the ledger
+ * even when no wake-up arrived (a worker or Redis that was down catches up from the cursor in
  * Postgres), one sweep per time-based rule, and a full sweep of every rule.
  */
 @Injectable()
-export class ReconciliationScheduler implements OnApplicationBootstrap {
+export class ReconciliationScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   static readonly POLL_ID = 'reconciliation:poll';
   static readonly FULL_SWEEP_ID = 'reconciliation:sweep';
   private readonly logger = new Logger(ReconciliationScheduler.name);
+  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly queues: JobQueueService,
@@ -30,7 +35,15 @@ export class ReconciliationScheduler implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     if (!this.options.schedule) return;
     // Not awaited: with Redis down the worker still boots, and the calls complete when Redis is back.
-    void this.register().catch((error: unknown) => this.logger.error({ err: (error as Error).message }, 'could not schedule reconciliation'));
+    const register = (): void =>
+      void this.register().catch((error: unknown) => this.logger.warn({ err: (error as Error).message }, 'could not schedule reconciliation; will try again'));
+    register();
+    this.timer = setInterval(register, REASSERT_EVERY_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
   }
 
   private async register(): Promise<void> {
