@@ -30,6 +30,8 @@ async function call(base: string, orgKey: string, method: string, path: string, 
   return { status: res.status, json: await res.json() };
 }
 
+let registered = 0;
+
 /** One submitted manifest per client, with `count` registered drums on it. */
 async function prepareManifests(base: string, clients: number, count: number): Promise<{ id: string; labels: string[] }[]> {
   const out: { id: string; labels: string[] }[] = [];
@@ -42,10 +44,11 @@ async function prepareManifests(base: string, clients: number, count: number): P
         containers: Array.from({ length: n }, (_, i) => ({
           wasteCode: '900-214-08', wasteName: '废机油', physicalForm: 'liquid', containerType: 'drum', volumeLitres: 200, netWeightKg: 50,
           // Spread over days so the 3-digit daily sequence never runs out.
-          generatedAt: new Date(Date.UTC(2026, 0, 1) + (c * 1000 + Math.floor((done + i) / 900)) * 86_400_000).toISOString(),
+          generatedAt: new Date(Date.UTC(2025, 0, 1) + Math.floor((registered + i) / 900) * 86_400_000).toISOString(),
         })),
       });
       if (reg.status !== 201) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.json)}`);
+      registered += n;
       for (const x of reg.json.containers) {
         labels.push(x.qrPayload);
         ids.push(x.id);
