@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { DomainException } from '@app/errors';
 import { Actor, isPlatformAdmin } from '@app/parties';
 import { AlertRecorder } from '../evaluation/alert-recorder.service';
+import { lockRule } from '../evaluation/rule-evaluator.service';
 import { updateReturning } from '../sql';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.service';
 import { AlertPage, AlertListQueryDto } from './alert.dto';
@@ -105,8 +106,10 @@ export class AlertsService {
     extra: unknown[],
   ): Promise<AlertView> {
     const { alert, deliveries } = await this.db.transaction(async (m) => {
+      const [found] = (await m.query(`SELECT rule FROM alerts WHERE id = $1`, [id])) as { rule: string }[];
+      if (!found) throw new DomainException('NOT_FOUND');
+      await lockRule(m, found.rule);
       const [current] = (await m.query(`SELECT * FROM alerts WHERE id = $1 FOR UPDATE`, [id])) as AlertRow[];
-      if (!current) throw new DomainException('NOT_FOUND');
       if (!from.includes(current.status)) {
         throw new DomainException('ALERT_WRONG_STATUS', { status: current.status, expected: from.join(' / ') }, { status: current.status, expected: from });
       }

@@ -65,6 +65,9 @@ export class LedgerDrain {
   private readonly state = new Map<string, SourceState>();
   private running: Promise<DrainResult> | null = null;
   private wakes = 0;
+  /** The wake count when the last round began reading: a later wake may not have been seen. */
+  private wakesAtLastLook = 0;
+  private finishedAt = 0;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -77,12 +80,31 @@ export class LedgerDrain {
     this.wakes++;
   }
 
-  /** Drains until caught up (or out of budget). Concurrent calls in one process share one run. */
+  /** A run in this process is going on or ended within `ms`: its job may still hold the job id. */
+  busyOrJustFinished(ms: number): boolean {
+    return this.running !== null || Date.now() - this.finishedAt < ms;
+  }
+
+  /**
+   * Drains until caught up (or out of budget). Concurrent calls in one process share one run. A wake
+   * that arrives after the run's last look (its job is finishing, so the queue drops the duplicate
+   * job id) starts one more run here; anything later is a new job, or at worst the next poll.
+   */
   drain(): Promise<DrainResult> {
     if (!this.running) {
-      this.running = this.run().finally(() => {
-        this.running = null;
-      });
+      let busy = false;
+      this.running = this.run()
+        .then((result) => {
+          busy = result.status === 'busy';
+          return result;
+        })
+        .finally(() => {
+          this.running = null;
+          this.finishedAt = Date.now();
+          if (!busy && this.wakes !== this.wakesAtLastLook) {
+            this.drain().catch((error: unknown) => this.logger.error({ err: (error as Error).message }, 'follow-up drain failed; the next wake or poll retries'));
+          }
+        });
     }
     return this.running;
   }
@@ -99,6 +121,7 @@ export class LedgerDrain {
         let again: boolean;
         do {
           const wakesBefore = this.wakes;
+          this.wakesAtLastLook = wakesBefore;
           const round = await this.round(runner);
           result.rounds++;
           result.rows += round.rows;

@@ -19,6 +19,16 @@ export interface EvaluationContext {
 const RULE_LOCK_NAMESPACE = 0x7265636f; // 'reco'
 
 /**
+ * Serialises, per rule, everything that decides whether an alert is open: evaluations (sweeps and the
+ * drain) and a regulator's triage. Held until the transaction ends, so the next statement to look at
+ * the rule sees what the previous one committed (without it, an evaluation whose snapshot predates a
+ * resolution would find the alert's slot free and open it again).
+ */
+export async function lockRule(m: EntityManager, rule: string): Promise<void> {
+  await m.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [RULE_LOCK_NAMESPACE, rule]);
+}
+
+/**
  * Evaluates one rule over a scope in one statement, inside the caller's transaction, and returns
  * what changed. The statement computes the rule's current truth (rule-sql.ts) and reconciles the
  * alerts with it:
@@ -29,8 +39,8 @@ const RULE_LOCK_NAMESPACE = 0x7265636f; // 'reco'
  *   - a violation whose occurrence changed refreshes the open alert;
  *   - an alert whose violation is gone resolves itself (rules with autoResolve).
  *
- * A transaction-scoped advisory lock per rule serialises evaluations of one rule (a sweep and the
- * drain), so one cannot reopen what the other has just seen clear.
+ * A transaction-scoped advisory lock per rule (lockRule) serialises evaluations of one rule and
+ * triage of its alerts, so none can reopen what another has just seen clear or a regulator resolve.
  */
 @Injectable()
 export class RuleEvaluator {
@@ -38,7 +48,7 @@ export class RuleEvaluator {
     if (scope !== 'all' && scope.ids.length === 0) return [];
     // These statements are index-driven and short; compiling them (JIT) would cost more than running them.
     await m.query(`SET LOCAL jit = off`);
-    await m.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [RULE_LOCK_NAMESPACE, rule.code]);
+    await lockRule(m, rule.code);
     const params: unknown[] = [context.source, context.triggerSeq ?? null];
     let sqlScope: SqlScope;
     if (scope === 'all') {

@@ -49,8 +49,11 @@ export class DrainWaker {
   }
 
   private async enqueue(): Promise<void> {
+    // A run of this process that just ended may still hold the job id, and the queue would drop this
+    // wake as a duplicate: drain here as well (the advisory lock keeps it to one drain at a time).
+    const local = this.drain.busyOrJustFinished(250);
     const queued = await withTimeout(this.queues.enqueue(JobName.DrainLedger, {}, DRAIN_JOB_OPTIONS), this.options.enqueueTimeoutMs);
-    if (queued) return;
+    if (queued && !local) return;
     try {
       await this.drain.drain();
     } catch (error) {

@@ -62,7 +62,10 @@ export interface RuleDefinition {
   thresholds: Readonly<Record<string, ThresholdDefinition>>;
   /** Re-evaluated for the subjects each ledger event (or refused scan) touches. */
   incremental: boolean;
-  /** Depends on the clock: has its own repeatable sweep. Every rule is also in the full sweep. */
+  /**
+   * Swept on its own every minute: its truth depends on the clock, or on records that change
+   * without a ledger event (licences, approvals). Every rule is also in the full sweep.
+   */
   timeBased: boolean;
   /**
    * Whether an open alert resolves itself when the condition clears. Evidence of tampering (a
@@ -209,7 +212,7 @@ export const RULES: Readonly<Record<RuleCode, RuleDefinition>> = {
     },
     thresholds: {},
     incremental: true,
-    timeBased: false,
+    timeBased: true,
     autoResolve: true,
   },
   LICENCE_EXPIRED: {
@@ -254,7 +257,7 @@ export const RULES: Readonly<Record<RuleCode, RuleDefinition>> = {
     },
     thresholds: {},
     incremental: true,
-    timeBased: false,
+    timeBased: true,
     autoResolve: true,
   },
   CLONED_LABEL: {
@@ -385,7 +388,7 @@ export const RULES: Readonly<Record<RuleCode, RuleDefinition>> = {
     },
     thresholds: {},
     incremental: true,
-    timeBased: false,
+    timeBased: true,
     autoResolve: true,
   },
 };

@@ -26,7 +26,7 @@ export class RuleView {
   @ApiProperty() title: { zh: string; en: string };
   @ApiProperty() description: { zh: string; en: string };
   @ApiProperty({ description: 'Re-evaluated within a second of each event that touches its subject.' }) incremental: boolean;
-  @ApiProperty({ description: 'Depends on the clock, so it is also swept on a schedule.' }) timeBased: boolean;
+  @ApiProperty({ description: 'Swept every minute: it depends on the clock, or on licences and approvals, which change without a ledger event.' }) timeBased: boolean;
   @ApiProperty({ description: 'Resolves itself when the condition clears (otherwise only a regulator resolves it).' }) autoResolve: boolean;
   @ApiProperty({ type: [ThresholdView] }) thresholds: ThresholdView[];
   @ApiProperty({ type: [OverrideView] }) overrides: OverrideView[];
