@@ -341,7 +341,8 @@ describe('hostile input on every write endpoint', () => {
       fc.tuple(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'isAdmin', '$where', '', ' ', 'a\u0000b'), nastyString), anyJson).map(([k, v]) => {
         const body = (base && typeof base === 'object' && !Array.isArray(base) ? { ...base } : {}) as Record<string, Json>;
         // JSON.parse makes "__proto__" an own property too; build it the same way.
-        return JSON.parse(JSON.stringify(body).replace(/^\{/, `{${JSON.stringify(k)}:${JSON.stringify(v)}${Object.keys(body).length ? ',' : ''}`)) as Json;
+        // A replacer function: a key or value holding `$'` or `$&` must not be read as a replacement pattern.
+        return JSON.parse(JSON.stringify(body).replace(/^\{/, () => `{${JSON.stringify(k)}:${JSON.stringify(v)}${Object.keys(body).length ? ',' : ''}`)) as Json;
       }),
     ];
     if (schema?.required?.length) options.push(fc.constantFrom(...schema.required).map((k) => setAt(base, [k], undefined)));
