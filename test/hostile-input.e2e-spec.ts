@@ -474,7 +474,8 @@ describe('hostile input on every write endpoint', () => {
     const before = perRequest ? null : await counts();
     const result = await fc.check(
       fc.asyncProperty(arb, (body) => judge(target, name, body, expect, undefined, perRequest)),
-      { numRuns: runs, seed: Number(process.env.HOSTILE_SEED ?? Date.now() % 2 ** 31), endOnFailure: true },
+      // A fixed seed keeps CI repeatable; HOSTILE_SEED=random (or a number) explores further.
+      { numRuns: runs, seed: process.env.HOSTILE_SEED === 'random' ? Date.now() % 2 ** 31 : Number(process.env.HOSTILE_SEED ?? 20261128), endOnFailure: true },
     );
     if (result.failed) failures.push(`${target.route.method.toUpperCase()} ${target.route.path} [${name}] property failed, seed ${result.seed}, counterexample path ${result.counterexamplePath}`);
     if (before) {
