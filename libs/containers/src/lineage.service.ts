@@ -83,26 +83,21 @@ export class LineageService {
 
   /** What went into this container, recursively; nodes with no inputs of their own are the originals. */
   madeFrom(id: string): Promise<LineageNode[]> {
-    return this.nodes(
-      `WITH RECURSIVE t(id, depth, kg, via) AS (
-         SELECT input_id, 1, kg, output_id FROM container_lineage WHERE output_id = $1
-         UNION ALL
-         SELECT l.input_id, t.depth + 1, l.kg, l.output_id FROM container_lineage l JOIN t ON l.output_id = t.id WHERE t.depth < 20
-       )
-       SELECT c.id, c.code, t.depth, c.status, c.waste_code, c.organisation_id, o.name AS organisation_name, t.kg, t.via AS via_id
-         FROM t JOIN containers c USING (id) JOIN organisations o ON o.id = c.organisation_id
-        ORDER BY t.depth, c.code`,
-      id,
-    );
+    return this.repackagingWalk(id, 'input_id', 'output_id');
   }
 
   /** What this container went into, recursively (forward lineage). */
   wentInto(id: string): Promise<LineageNode[]> {
+    return this.repackagingWalk(id, 'output_id', 'input_id');
+  }
+
+  /** Follows container_lineage from `id`, reaching the `to` side of each row from its `from` side. */
+  private repackagingWalk(id: string, to: 'input_id' | 'output_id', from: 'input_id' | 'output_id'): Promise<LineageNode[]> {
     return this.nodes(
       `WITH RECURSIVE t(id, depth, kg, via) AS (
-         SELECT output_id, 1, kg, input_id FROM container_lineage WHERE input_id = $1
+         SELECT ${to}, 1, kg, ${from} FROM container_lineage WHERE ${from} = $1
          UNION ALL
-         SELECT l.output_id, t.depth + 1, l.kg, l.input_id FROM container_lineage l JOIN t ON l.input_id = t.id WHERE t.depth < 20
+         SELECT l.${to}, t.depth + 1, l.kg, l.${from} FROM container_lineage l JOIN t ON l.${from} = t.id WHERE t.depth < 20
        )
        SELECT c.id, c.code, t.depth, c.status, c.waste_code, c.organisation_id, o.name AS organisation_name, t.kg, t.via AS via_id
          FROM t JOIN containers c USING (id) JOIN organisations o ON o.id = c.organisation_id
@@ -110,11 +105,10 @@ export class LineageService {
       id,
     );
   }
+}
 
-  /** The original containers (no inputs of their own) and their generators. */
-  async origins(id: string): Promise<LineageNode[]> {
-    const all = await this.madeFrom(id);
-    const vias = new Set(all.map((n) => n.viaId));
-    return all.filter((n) => !vias.has(n.id));
-  }
+/** The original containers of a madeFrom walk: the nodes that no other node was made from. */
+export function originsOf(madeFrom: LineageNode[]): LineageNode[] {
+  const vias = new Set(madeFrom.map((n) => n.viaId));
+  return madeFrom.filter((n) => !vias.has(n.id));
 }

@@ -15,6 +15,7 @@ import {
   RegisteredContainerDto,
   RepackageDto,
   VerifyLabelDto,
+  originsOf,
 } from '@app/containers';
 import { ApiErrors } from '@app/errors';
 import { Actor, Authorize, CurrentActor, isPlatformAdmin } from '@app/parties';
@@ -115,8 +116,7 @@ export class ContainersController {
       this.lineage.madeFrom(id),
       this.lineage.wentInto(id),
     ]);
-    const vias = new Set(madeFrom.map((n) => n.viaId));
-    return { packedIn, contents, madeFrom, origins: madeFrom.filter((n) => !vias.has(n.id)), wentInto };
+    return { packedIn, contents, madeFrom, origins: originsOf(madeFrom), wentInto };
   }
 
   @Post('labels/verify')
