@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { runSeeds } from '../seeds/run';
 import { CARRIER1_LEG, CARRIER2_LEG, bearer, medicalBag, oilDrum, org } from './support/demo';
 import { TestApp, startTestApp } from './support/test-app';
@@ -138,6 +138,27 @@ describe('manifests and custody scans', () => {
     }
     const bag = await t.http().get(`/api/v1/containers/${bags[0].id}`).set('Authorization', bearer('hospital')).expect(200);
     expect(bag.body.status).toBe('disposed');
+  });
+
+  it('checks a scanned label against the digest of the label issued, and by its signature when that does not match', async () => {
+    const drums = await register('factory', [oilDrum(), oilDrum(), oilDrum(), oilDrum()]);
+    // Registration keeps the first 16 bytes of SHA-256 over the payload it printed.
+    const [stored] = (await t.db.query(`SELECT encode(label_digest, 'hex') AS digest FROM containers WHERE id = $1`, [drums[0].id])) as { digest: string }[];
+    expect(stored.digest).toBe(createHash('sha256').update(drums[0].qrPayload).digest('hex').slice(0, 32));
+    // A container registered before digests were kept has none; another's digest was written wrong.
+    await t.db.query(`UPDATE containers SET label_digest = NULL WHERE id = $1`, [drums[1].id]);
+    await t.db.query(`UPDATE containers SET label_digest = decode(repeat('00', 16), 'hex') WHERE id = $1`, [drums[2].id]);
+    const id = (await draft('factory', { receiverId: org('cementkiln'), legs: [CARRIER1_LEG], containerIds: drums.map((d) => d.id) }).expect(201)).body.id;
+    await act('factory', id, 'submit').expect(200);
+
+    // Genuine labels pass either way: by digest, or by signature when there is no digest or it differs.
+    for (const d of drums.slice(0, 3)) await scan('carrier1', { kind: 'load', manifestId: id, label: d.qrPayload }).expect(201);
+    // The issued code with a signature that is not ours is refused, though the container exists.
+    const signature = drums[3].qrPayload.slice(drums[3].qrPayload.lastIndexOf('.') + 1);
+    const forged = `${drums[3].qrPayload.slice(0, -signature.length)}${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
+    const refused = await scan('carrier1', { kind: 'load', manifestId: id, label: forged }).expect(422);
+    expect(refused.body.error.code).toBe('LABEL_SIGNATURE_INVALID');
+    await scan('carrier1', { kind: 'load', manifestId: id, label: drums[3].qrPayload }).expect(201);
   });
 
   it('reports containers left behind at departure', async () => {

@@ -7,7 +7,7 @@ import { LedgerService, LedgerActor, NewLedgerEvent } from '@app/ledger';
 import { MAX_SEQUENCE, chinaDate, formatContainerCode } from './container-code';
 import { ContainerStatus, assertTransition } from './container-state';
 import { NewContainerDto, RegisteredContainerDto, RepackageDto } from './container.dto';
-import { checkLabel, signLabel } from './label-signature';
+import { checkIssuedLabel, checkLabel, labelDigest, parseLabel, signLabel } from './label-signature';
 import './containers.errors';
 
 export interface ContainerRow {
@@ -117,19 +117,20 @@ export class ContainersService {
     }
     const rows = prepared.map((p) => {
       const g = groups.get(`${p.item.wasteCode}|${p.day}`)!;
-      return { ...p, code: formatContainerCode(org.uscc, p.item.wasteCode, p.day, g.next++) };
+      const code = formatContainerCode(org.uscc, p.item.wasteCode, p.day, g.next++);
+      return { ...p, code, qrPayload: this.qrPayload(code) };
     });
 
     const now = new Date();
     const inserted = (await m.query(
       `INSERT INTO containers (code, organisation_id, holder_id, waste_code, is_medical, waste_name, components, physical_form,
-                               hazard_codes, container_type, volume_litres, net_weight_kg, generated_at, status, facility_id, stored_since, notes)
+                               hazard_codes, container_type, volume_litres, net_weight_kg, generated_at, status, facility_id, stored_since, notes, label_digest)
        SELECT c, $1, $1, w, med, wn, comp, pf, string_to_array(hz, ','), ct, vol, kg, gen,
               CASE WHEN $2::uuid IS NULL THEN 'registered' ELSE 'stored' END, $2::uuid,
-              CASE WHEN $2::uuid IS NULL THEN NULL ELSE $3::timestamptz END, nt
+              CASE WHEN $2::uuid IS NULL THEN NULL ELSE $3::timestamptz END, nt, ld
          FROM unnest($4::text[], $5::text[], $6::bool[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-                     $12::numeric[], $13::numeric[], $14::timestamptz[], $15::text[])
-              WITH ORDINALITY AS t(c, w, med, wn, comp, pf, hz, ct, vol, kg, gen, nt, i)
+                     $12::numeric[], $13::numeric[], $14::timestamptz[], $15::text[], $16::bytea[])
+              WITH ORDINALITY AS t(c, w, med, wn, comp, pf, hz, ct, vol, kg, gen, nt, ld, i)
         ORDER BY i
        RETURNING id, code`,
       [
@@ -148,6 +149,7 @@ export class ContainersService {
         rows.map((r) => r.item.netWeightKg),
         rows.map((r) => r.generatedAt),
         rows.map((r) => r.item.notes ?? ''),
+        rows.map((r) => labelDigest(r.qrPayload)),
       ],
     )) as { id: string; code: string }[];
     const idByCode = new Map(inserted.map((r) => [r.code, r.id]));
@@ -180,7 +182,7 @@ export class ContainersService {
       );
     }
     await this.ledger.appendMany(m, events);
-    return rows.map((r) => ({ id: idByCode.get(r.code)!, code: r.code, qrPayload: this.qrPayload(r.code) }));
+    return rows.map((r) => ({ id: idByCode.get(r.code)!, code: r.code, qrPayload: r.qrPayload }));
   }
 
   /**
@@ -245,6 +247,17 @@ export class ContainersService {
   /** The codes of signed payloads, checked offline-style against the ledger key. */
   checkPayload(payload: string): ReturnType<typeof checkLabel> {
     return checkLabel([this.key], payload);
+  }
+
+  /** The code a payload claims, before any check (to look up the container and its label digest). */
+  claimedCode(payload: string): string | null {
+    const parsed = parseLabel(payload);
+    return parsed.ok ? parsed.code : parsed.claimedCode;
+  }
+
+  /** checkPayload, short-cut by the digest of the label the container was issued (label_digest). */
+  checkIssuedPayload(payload: string, issuedDigest: Buffer | null): ReturnType<typeof checkLabel> {
+    return checkIssuedLabel([this.key], payload, issuedDigest);
   }
 
   private async assertOwnFacility(m: EntityManager, organisationId: string, facilityId: string): Promise<void> {

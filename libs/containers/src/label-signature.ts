@@ -1,4 +1,4 @@
-import { sign, verify } from 'node:crypto';
+import { hash, sign, verify } from 'node:crypto';
 import type { SigningKey } from '@app/config';
 import { parseContainerCode } from './container-code';
 
@@ -21,6 +21,21 @@ export type LabelCheck =
 const PAYLOAD_PATTERN = /^WL1\.([0-9a-f]{16})\.([0-9A-Z]{20,64})\.([A-Za-z0-9_-]{86})$/;
 
 export function checkLabel(keys: SigningKey[], payload: string): LabelCheck {
+  const parsed = parseLabel(payload);
+  if (!parsed.ok) return parsed;
+  const { keyId, code, signature } = parsed;
+  const key = keys.find((k) => k.keyId === keyId);
+  const body = Buffer.from(`${PAYLOAD_VERSION}.${keyId}.${code}`, 'utf8');
+  if (!key || !verify(null, body, key.publicKey, Buffer.from(signature, 'base64url'))) {
+    return { ok: false, reason: 'LABEL_SIGNATURE_INVALID', claimedCode: code };
+  }
+  return { ok: true, code, keyId };
+}
+
+export type ParsedLabel = { ok: true; code: string; keyId: string; signature: string } | Extract<LabelCheck, { ok: false }>;
+
+/** The parts of a payload, or why it is not one; says nothing about the signature. */
+export function parseLabel(payload: string): ParsedLabel {
   const m = typeof payload === 'string' && payload.length <= 300 ? PAYLOAD_PATTERN.exec(payload) : null;
   if (!m) {
     const loose = typeof payload === 'string' ? /([0-9A-Z]{37})/.exec(payload) : null;
@@ -28,10 +43,26 @@ export function checkLabel(keys: SigningKey[], payload: string): LabelCheck {
   }
   const [, keyId, code, signature] = m;
   if (!parseContainerCode(code)) return { ok: false, reason: 'LABEL_MALFORMED', claimedCode: code };
-  const key = keys.find((k) => k.keyId === keyId);
-  const body = Buffer.from(`${PAYLOAD_VERSION}.${keyId}.${code}`, 'utf8');
-  if (!key || !verify(null, body, key.publicKey, Buffer.from(signature, 'base64url'))) {
-    return { ok: false, reason: 'LABEL_SIGNATURE_INVALID', claimedCode: code };
+  return { ok: true, code, keyId, signature };
+}
+
+/**
+ * What `containers.label_digest` keeps of an issued payload: the first 16 bytes of its SHA-256.
+ * A scanned payload with the same digest is byte for byte the label we issued (finding another
+ * would take a 2^128 second preimage), so its signature need not be verified again.
+ */
+export function labelDigest(payload: string): Buffer {
+  return hash('sha256', payload, 'buffer').subarray(0, 16);
+}
+
+/**
+ * checkLabel with a shortcut: when `issuedDigest` (the container's label_digest) matches, the
+ * payload is the issued label; otherwise the signature decides, exactly as checkLabel.
+ */
+export function checkIssuedLabel(keys: SigningKey[], payload: string, issuedDigest: Buffer | null): LabelCheck {
+  if (issuedDigest) {
+    const parsed = parseLabel(payload);
+    if (parsed.ok && labelDigest(payload).equals(issuedDigest)) return { ok: true, code: parsed.code, keyId: parsed.keyId };
   }
-  return { ok: true, code, keyId };
+  return checkLabel(keys, payload);
 }
