@@ -130,12 +130,18 @@ describe('Appending to the ledger', () => {
     const events = [...ids.map((id) => containerEvent(id)), containerEvent(ids[0], 'container.stored', { facilityId: randomUUID() })];
     let statements = 0;
     const appended = await l.db.transaction(async (m) => {
-      const query = m.query.bind(m);
-      jest.spyOn(m, 'query').mockImplementation((sql: string, params?: unknown[]) => {
+      // Counted on the connection itself: the ledger runs its statements as prepared statements.
+      const client = (await m.queryRunner!.connect()) as { query: (...args: unknown[]) => unknown };
+      const original = client.query.bind(client);
+      const spy = jest.spyOn(client, 'query').mockImplementation((...args: unknown[]) => {
         statements++;
-        return query(sql, params);
+        return original(...args);
       });
-      return l.ledger.appendMany(m, events);
+      try {
+        return await l.ledger.appendMany(m, events);
+      } finally {
+        spy.mockRestore();
+      }
     });
     expect(statements).toBe(2);
     expect(appended).toHaveLength(201);

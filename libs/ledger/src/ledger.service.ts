@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { queryPrepared } from '@app/database';
 import { DomainException } from '@app/errors';
 import { CanonicalJsonError, canonicalJson } from './encoding/canonical-json';
 import { eventHash } from './encoding/event-encoding';
@@ -31,8 +32,6 @@ interface SubjectState {
   count: number;
   nextSeq: number;
   prevHash: Buffer | null;
-  lastEventId: string;
-  lastHash: Buffer | null;
 }
 
 // Reserve subject_seq values: one upsert for every subject of the batch. The row lock it takes is
@@ -60,13 +59,14 @@ const INSERT_EVENTS = `
                 $8::text[], $9::timestamptz[], $11::jsonb[], $12::bytea[], $13::bytea[])
       AS u(id, subject_type, subject_id, subject_seq, type, actor_org_id, actor_user_id, actor_device,
            device_time, payload, prev_hash, hash)
-    RETURNING id, seq, payload::text AS payload_text
+    RETURNING id, seq, subject_type, subject_id, subject_seq, hash, payload::text AS payload_text
   ), heads AS (
+    -- RESERVE_HEADS already moved last_seq to the batch's last subject_seq: the event with that
+    -- subject_seq is the subject's new end. Driven by the inserted rows, one index probe each.
     UPDATE ledger_heads h
-    SET last_hash = u.hash, last_event_seq = ins.seq
-    FROM unnest($14::text[], $15::uuid[], $16::bytea[], $17::uuid[]) AS u(subject_type, subject_id, hash, event_id)
-    JOIN ins ON ins.id = u.event_id
-    WHERE h.subject_type = u.subject_type AND h.subject_id = u.subject_id
+    SET last_hash = ins.hash, last_event_seq = ins.seq
+    FROM ins
+    WHERE h.subject_type = ins.subject_type AND h.subject_id = ins.subject_id AND h.last_seq = ins.subject_seq
   )
   SELECT id::text AS id, seq::text AS seq, payload_text FROM ins`;
 
@@ -105,12 +105,12 @@ export class LedgerService {
       const key = `${p.subjectType}/${p.subjectId}`;
       const s = subjects.get(key);
       if (s) s.count++;
-      else subjects.set(key, { subjectType: p.subjectType, subjectId: p.subjectId, count: 1, nextSeq: 0, prevHash: null, lastEventId: p.id, lastHash: null });
+      else subjects.set(key, { subjectType: p.subjectType, subjectId: p.subjectId, count: 1, nextSeq: 0, prevHash: null });
     }
     const ordered = [...subjects.values()].sort(
       (a, b) => (a.subjectType < b.subjectType ? -1 : a.subjectType > b.subjectType ? 1 : a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0),
     );
-    const heads = (await manager.query(RESERVE_HEADS, [
+    const heads = (await queryPrepared(manager, 'ledger.reserve-heads', RESERVE_HEADS, [
       ordered.map((s) => s.subjectType),
       ordered.map((s) => s.subjectId),
       ordered.map((s) => s.count),
@@ -149,11 +149,9 @@ export class LedgerService {
       prevHashes.push(s.prevHash);
       hashes.push(hash);
       s.prevHash = hash;
-      s.lastHash = hash;
-      s.lastEventId = p.id;
     }
 
-    const rows = (await manager.query(INSERT_EVENTS, [
+    const rows = (await queryPrepared(manager, 'ledger.insert-events', INSERT_EVENTS, [
       prepared.map((p) => p.id),
       prepared.map((p) => p.subjectType),
       prepared.map((p) => p.subjectId),
@@ -167,10 +165,6 @@ export class LedgerService {
       prepared.map((p) => p.payloadJson),
       prevHashes,
       hashes,
-      ordered.map((s) => s.subjectType),
-      ordered.map((s) => s.subjectId),
-      ordered.map((s) => s.lastHash),
-      ordered.map((s) => s.lastEventId),
     ])) as { id: string; seq: string; payload_text: string }[];
 
     const byId = new Map(rows.map((r) => [r.id, r]));

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { CommandActor, ContainerStatus, ContainersService } from '@app/containers';
+import { queryPrepared } from '@app/database';
 import { LedgerService, NewLedgerEvent } from '@app/ledger';
 import { ScanDto, ScanKind } from './manifest.dto';
 import { LegRow } from './manifests.service';
@@ -140,7 +141,7 @@ export class ScansService {
 
   private readonly pending: { item: ActorScan; resolve: (o: ScanOutcome) => void; reject: (e: unknown) => void }[] = [];
   private inFlight = 0;
-  private static readonly MAX_GROUPS_IN_FLIGHT = 2;
+  private static readonly MAX_GROUPS_IN_FLIGHT = 1;
   private static readonly MAX_GROUP = 200;
 
   private flush(): void {
@@ -165,9 +166,12 @@ export class ScansService {
   private async processIn(m: EntityManager, input: ActorScan[], receivedAt: Date): Promise<ScanOutcome[]> {
     const scans = input.map((i) => i.scan);
     const fingerprints = scans.map(fingerprintOf);
-    // Labels are checked before touching the database: the codes they carry decide what to load.
-    const checks = scans.map((scan) => this.containers.checkPayload(scan.label));
-    const loaded = await this.load(m, scans, checks);
+    // The codes the labels claim decide what to load; each label is then checked against the digest
+    // of the label its container was issued, or failing that by its signature (checkIssuedPayload).
+    const claimed = scans.map((scan) => this.containers.claimedCode(scan.label));
+    const loaded = await this.load(m, scans, [...new Set(claimed.filter((c): c is string => c !== null))]);
+    const digestByCode = new Map(loaded.containers.map((c) => [c.code, c.label_digest === null ? null : Buffer.from(c.label_digest, 'hex')]));
+    const checks = scans.map((scan, i) => this.containers.checkIssuedPayload(scan.label, digestByCode.get(claimed[i] ?? '') ?? null));
     const previous = new Map(loaded.previous.map((r) => [`${r.device_id}\u0000${r.idempotency_key}`, r]));
 
     const results: ScanOutcome[] = new Array(scans.length);
@@ -413,18 +417,19 @@ export class ScansService {
   private async load(
     m: EntityManager,
     scans: ScanDto[],
-    checks: ReturnType<ContainersService['checkPayload']>[],
+    codes: string[],
   ): Promise<{
     previous: { device_id: string; idempotency_key: string; accepted: boolean; outcome_code: string; outcome_params: Record<string, unknown>; container_id: string | null; request_fingerprint: string }[];
-    containers: { id: string; code: string }[];
+    containers: { id: string; code: string; label_digest: string | null }[];
     manifests: (Omit<ManifestState, 'legs' | 'arrivedNow' | 'arrived_at'> & { arrived_at: string | null })[];
     legs: LegRow[];
     items: (Omit<ItemState, 'loaded_at' | 'arrived_at' | 'dirty'> & { loaded_at: string | null; arrived_at: string | null; dirty: boolean })[];
   }> {
     const devices = [...new Set(scans.map((s) => s.deviceId))].sort();
-    const codes = [...new Set(checks.flatMap((c) => (c.ok ? [c.code] : [])))];
     const manifestIds = [...new Set(scans.map((s) => s.manifestId))].sort();
-    const [row] = (await m.query(
+    const [row] = (await queryPrepared(
+      m,
+      'scans.load',
       `WITH locks AS MATERIALIZED (
          SELECT count(pg_advisory_xact_lock(hashtext('scan-device:' || d))) AS n FROM unnest($1::text[]) AS d
        ),
@@ -433,7 +438,7 @@ export class ScansService {
            FROM scans s JOIN unnest($2::text[], $3::text[]) AS k(d, i) ON s.device_id = k.d AND s.idempotency_key = k.i
           WHERE (SELECT n FROM locks) >= 0
        ),
-       cont AS MATERIALIZED (SELECT id, code FROM containers WHERE code = ANY($4::text[])),
+       cont AS MATERIALIZED (SELECT id, code, encode(label_digest, 'hex') AS label_digest FROM containers WHERE code = ANY($4::text[])),
        man AS MATERIALIZED (
          SELECT id, number, status, generator_id, receiver_id, arrived_at FROM manifests
           WHERE id = ANY($5::uuid[]) AND (SELECT n FROM locks) >= 0 ORDER BY id FOR UPDATE
@@ -454,7 +459,7 @@ export class ScansService {
               (SELECT coalesce(json_agg(legs), '[]') FROM legs) AS legs,
               (SELECT coalesce(json_agg(items), '[]') FROM items) AS items`,
       [devices, scans.map((s) => s.deviceId), scans.map((s) => s.idempotencyKey), codes, manifestIds],
-    )) as [Awaited<ReturnType<ScansService['load']>>];
+    )) as Awaited<ReturnType<ScansService['load']>>[];
     return row;
   }
 
@@ -475,7 +480,9 @@ export class ScansService {
     const known = new Set(manifests.map((x) => x.id));
     const arrived = manifests.filter((x) => x.arrivedNow);
     const col = <T>(rows: T[], f: (r: T) => unknown): unknown[] => rows.map(f);
-    await m.query(
+    await queryPrepared(
+      m,
+      'scans.write-back',
       `WITH new_scans AS (
          INSERT INTO scans (device_id, idempotency_key, kind, manifest_id, container_id, claimed_code, organisation_id, user_id, device_time,
                             received_at, lat, lng, weight_kg, accepted, outcome_code, outcome_params, request_fingerprint)
