@@ -6,7 +6,7 @@ import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { AllExceptionsFilter, createValidationPipe } from '@app/errors';
 import { HealthModule } from '@app/health';
-import { AuthGuard, PartiesModule, PolicyGuard, TokenThrottlerGuard } from '@app/parties';
+import { AuthGuard, PartiesModule, PolicyGuard, TokenThrottlerGuard, WindowThrottlerStorage } from '@app/parties';
 import { QueueModule } from '@app/queue';
 import { HealthController } from './health/health.controller';
 import { AlertsApiModule } from './alerts/alerts-api.module';
@@ -26,7 +26,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config, 'api')),
         DatabaseModule.forRoot(config, 'wasteledger-api'),
         QueueModule.forRoot(config, 'producer'),
-        ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.rateLimitPerMinute }]),
+        ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.rateLimitPerMinute }], storage: new WindowThrottlerStorage() }),
         HealthModule,
         PartiesModule,
         PartiesApiModule,

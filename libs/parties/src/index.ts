@@ -6,6 +6,7 @@ export * from './auth/policies';
 export * from './auth/auth.guard';
 export * from './auth/current-actor.decorator';
 export * from './auth/throttler.guard';
+export * from './auth/window-throttler.storage';
 export * from './parties.errors';
 export * from './shared/calendar-date';
 export * from './organisations/organisation.types';
