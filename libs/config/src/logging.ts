@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { AppConfig } from './app-config';
@@ -5,6 +6,8 @@ import { AppConfig } from './app-config';
 /** Structured JSON logs; every line of a request carries its id; credentials are never written. */
 export function loggerOptions(config: AppConfig, app: 'api' | 'worker'): Params {
   return {
+    // Every route, in the path syntax of Express 5 (the library's default '*' is the old syntax).
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.logLevel,
       base: { app },
