@@ -13,7 +13,6 @@
  */
 import 'reflect-metadata';
 import { hash as oneShotHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { databaseName, loadConfig, loadSigningKey } from '@app/config';
@@ -28,6 +27,7 @@ import {
   encodeEvent,
   isoToMicros,
 } from '@app/ledger';
+import { backendPids, processCpuMs } from './support';
 
 const BENCH_DB = 'wasteledger_bench_ledger';
 const EVENTS_PER_SUBJECT = 10;
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
       // CPU time per event does not depend on what else the host is running, unlike the rates.
       log(
         `         CPU per event: verify ${(nodeUs / result.events).toFixed(2)} µs in Node + ` +
-          `${pgMs < 0 ? '?' : ((pgMs * 1000) / result.events).toFixed(2)} µs in PostgreSQL; raw SHA-256 ${raw.cpuMicrosPerEvent.toFixed(2)} µs`,
+          `${Number.isNaN(pgMs) ? '?' : ((pgMs * 1000) / result.events).toFixed(2)} µs in PostgreSQL; raw SHA-256 ${raw.cpuMicrosPerEvent.toFixed(2)} µs`,
       );
     }
     const best = rounds.reduce((a, b) => (b.verify > a.verify ? b : a));
@@ -200,24 +200,10 @@ function rawHashRate(preimages: { data: Buffer; offsets: Uint32Array; count: num
 
 const cpuMicros = (usage: NodeJS.CpuUsage): number => usage.user + usage.system;
 
-/**
- * CPU time (ms) used so far by the PostgreSQL backends connected to the bench database, read from
- * /proc (the database runs on this host here); -Infinity when that is not possible.
- */
+/** CPU time (ms) used so far by the PostgreSQL backends connected to the bench database; NaN where /proc is not readable. */
 async function postgresCpuMs(db: DataSource, database: string): Promise<number> {
-  try {
-    const pids = (await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1`, [database])) as { pid: number }[];
-    const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
-    let total = 0;
-    for (const { pid } of pids) {
-      // Fields 14 and 15 (utime, stime), counted after the ")" that ends the command name.
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
-    }
-    return total;
-  } catch {
-    return -Infinity;
-  }
+  const pids = await backendPids((sql, params) => db.query(sql, params) as Promise<{ pid: number }[]>, database);
+  return pids.reduce((total, pid) => total + processCpuMs(pid), 0);
 }
 
 async function collectPreimages(db: DataSource, count: number): Promise<{ data: Buffer; offsets: Uint32Array; count: number }> {

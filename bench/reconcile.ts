@@ -19,9 +19,8 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { loadConfig } from '@app/config';
 import { RULE_CODES, SweepService, startReconciliationWorker } from '@app/reconciliation';
-import { DEMO_USERS } from '../seeds/demo-district';
 import { runSeeds } from '../seeds/run';
-import { freshDatabase, percentile, round, startApi } from './support';
+import { callApi, freshDatabase, percentile, round, startApi } from './support';
 
 const CONTAINERS = Number(process.env.BENCH_CONTAINERS ?? 1_000_000);
 const MANIFESTS = Number(process.env.BENCH_MANIFESTS ?? 100_000);
@@ -372,19 +371,10 @@ async function scalar<T>(client: Client, sql: string, params: unknown[] = []): P
 // ---------------------------------------------------------------------------------------------
 // The incremental path under a stream of scans.
 
-const token = (orgKey: string): string => DEMO_USERS.find((u) => u.orgKey === orgKey && u.role === 'admin')!.token;
 const CARRIER1 = '00000000-0000-4000-8000-000000000107';
 const KILN = '00000000-0000-4000-8000-000000000110';
 const VEHICLE = '00000000-0000-4000-8000-000000000301';
-
-async function call(base: string, orgKey: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token(orgKey)}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: res.status === 204 ? null : await res.json() };
-}
+const call = callApi;
 
 interface StreamManifest {
   id: string;

@@ -6,8 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { runSeeds } from '../seeds/run';
-import { DEMO_USERS } from '../seeds/demo-district';
-import { freshDatabase, percentile, round, startApi } from './support';
+import { CpuMeter, backendPids, callApi, freshDatabase, percentile, round, startApi } from './support';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SINGLE_PER_CLIENT = Number(process.env.BENCH_SINGLE_PER_CLIENT ?? 300);
@@ -16,19 +15,10 @@ const BATCH_SIZE = 100;
 const BASELINE_PER_CLIENT = Number(process.env.BENCH_BASELINE_PER_CLIENT ?? 1000);
 const PORT = 3917;
 
-const token = (orgKey: string): string => DEMO_USERS.find((u) => u.orgKey === orgKey && u.role === 'admin')!.token;
 const CARRIER = '00000000-0000-4000-8000-000000000107';
 const KILN = '00000000-0000-4000-8000-000000000110';
 const VEHICLE = '00000000-0000-4000-8000-000000000301';
-
-async function call(base: string, orgKey: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token(orgKey)}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json() };
-}
+const call = callApi;
 
 let registered = 0;
 
@@ -66,9 +56,11 @@ async function prepareManifests(base: string, clients: number, count: number): P
   return out;
 }
 
-async function baseline(url: string): Promise<number> {
+async function baseline(url: string, meter: CpuMeter): Promise<number> {
   const pool = new Pool({ connectionString: url, max: CONCURRENCY });
   await pool.query(`CREATE TABLE bench_baseline (LIKE scans INCLUDING DEFAULTS)`);
+  await Promise.all(Array.from({ length: CONCURRENCY }, () => pool.query('SELECT 1')));
+  await meter.begin();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, c) => {
@@ -83,8 +75,22 @@ async function baseline(url: string): Promise<number> {
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  cpuLine('baseline', await meter.perOperation(CONCURRENCY * BASELINE_PER_CLIENT), 'row');
   await pool.end();
   return (CONCURRENCY * BASELINE_PER_CLIENT) / seconds;
+}
+
+/**
+ * Brings the planner's statistics up to date, as autovacuum keeps them on a database in use. The
+ * database here was empty a minute ago; plans cached while its tables held a few rows would
+ * otherwise scan them whole. (ANALYZE also invalidates those cached plans.)
+ */
+async function analyze(pool: Pool): Promise<void> {
+  await pool.query('ANALYZE');
+}
+
+function cpuLine(phase: string, perOp: Record<string, number>, unit: string): void {
+  process.stdout.write(`  ${phase} CPU per ${unit}: ${Object.entries(perOp).map(([k, us]) => `${k} ${us} µs`).join(', ')}\n`);
 }
 
 async function main(): Promise<void> {
@@ -92,12 +98,20 @@ async function main(): Promise<void> {
   await runSeeds(url, { quiet: true });
   const api = await startApi({ DATABASE_URL: url, RATE_LIMIT_PER_MINUTE: '10000000', QUEUE_PREFIX: 'benchscans' }, PORT);
   const base = `http://127.0.0.1:${PORT}`;
+  const monitor = new Pool({ connectionString: url, max: 1 });
+  const meter = new CpuMeter(async () => ({
+    client: [process.pid],
+    api: api.pid === undefined ? [] : [api.pid],
+    postgres: await backendPids((sql, params) => monitor.query(sql, params).then((r) => r.rows as { pid: number }[]), 'wasteledger_bench_scans'),
+  }));
   try {
-    const baselineRowsPerS = await baseline(url);
+    const baselineRowsPerS = await baseline(url, meter);
     process.stdout.write(`baseline: ${round(baselineRowsPerS)} rows/s\n`);
 
     const singles = await prepareManifests(base, CONCURRENCY, SINGLE_PER_CLIENT);
+    await analyze(monitor);
     const latencies: number[] = [];
+    await meter.begin();
     let t0 = performance.now();
     await Promise.all(
       singles.map(async (m, c) => {
@@ -112,11 +126,14 @@ async function main(): Promise<void> {
       }),
     );
     const singleScansPerS = latencies.length / ((performance.now() - t0) / 1000);
+    cpuLine('single', await meter.perOperation(latencies.length), 'scan');
     latencies.sort((a, b) => a - b);
     process.stdout.write(`single: ${round(singleScansPerS)} scans/s, p50 ${round(percentile(latencies, 50))} ms, p99 ${round(percentile(latencies, 99))} ms\n`);
 
     const batched = await prepareManifests(base, CONCURRENCY, BATCHES_PER_CLIENT * BATCH_SIZE);
+    await analyze(monitor);
     const batchLatencies: number[] = [];
+    await meter.begin();
     t0 = performance.now();
     await Promise.all(
       batched.map(async (m, c) => {
@@ -132,6 +149,7 @@ async function main(): Promise<void> {
       }),
     );
     const batchScansPerS = (CONCURRENCY * BATCHES_PER_CLIENT * BATCH_SIZE) / ((performance.now() - t0) / 1000);
+    cpuLine('batch', await meter.perOperation(CONCURRENCY * BATCHES_PER_CLIENT * BATCH_SIZE), 'scan');
     batchLatencies.sort((a, b) => a - b);
     process.stdout.write(`batch: ${round(batchScansPerS)} scans/s, p50 ${round(percentile(batchLatencies, 50))} ms per batch of ${BATCH_SIZE}\n`);
 
@@ -148,6 +166,7 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
   } finally {
+    await monitor.end();
     api.kill('SIGTERM');
   }
 }
