@@ -6,7 +6,7 @@ import { Containers1764300004000 } from './1764300004000-Containers';
 import { Manifests1764300005000 } from './1764300005000-Manifests';
 import { Reconciliation1764300006000 } from './1764300006000-Reconciliation';
 import { Reports1764300007000 } from './1764300007000-Reports';
-import { LabelDigests1764300008000 } from './1764300008000-LabelDigests';
+import { ScanPath1764300008000 } from './1764300008000-ScanPath';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so compiled code, ts-node and Jest
@@ -21,5 +21,5 @@ export const MIGRATIONS = [
   Manifests1764300005000,
   Reconciliation1764300006000,
   Reports1764300007000,
-  LabelDigests1764300008000,
+  ScanPath1764300008000,
 ];

@@ -222,8 +222,16 @@ export class ScansService {
     }));
     const itemKey = (manifestId: string, containerId: string): string => `${manifestId}/${containerId}`;
     const itemMap = new Map(items.map((i) => [itemKey(i.manifest_id, i.container_id), { ...i, dirty: false }]));
-    const contentsOf = (manifestId: string, containerId: string): ItemState[] =>
-      [...itemMap.values()].filter((i) => i.manifest_id === manifestId && i.packed_in === containerId);
+    // What each container on a manifest holds, indexed once: looked up per scan, so never a scan of every item.
+    const contents = new Map<string, ItemState[]>();
+    for (const i of itemMap.values()) {
+      if (i.packed_in === null) continue;
+      const k = itemKey(i.manifest_id, i.packed_in);
+      const list = contents.get(k);
+      if (list) list.push(i);
+      else contents.set(k, [i]);
+    }
+    const contentsOf = (manifestId: string, containerId: string): ItemState[] => contents.get(itemKey(manifestId, containerId)) ?? [];
 
     const events: NewLedgerEvent[] = [];
     const discrepancies: Discrepancy[] = [];
@@ -444,12 +452,21 @@ export class ScansService {
           WHERE id = ANY($5::uuid[]) AND (SELECT n FROM locks) >= 0 ORDER BY id FOR UPDATE
        ),
        legs AS (SELECT l.* FROM manifest_legs l WHERE l.manifest_id IN (SELECT id FROM man)),
+       -- The scanned containers' items and those of their contents, each found through an index on
+       -- the container (never by scanning a manifest's items: a manifest may list thousands).
+       item_keys AS MATERIALIZED (
+         SELECT i.manifest_id, i.container_id FROM manifest_items i
+          WHERE i.container_id IN (SELECT id FROM cont) AND i.manifest_id IN (SELECT id FROM man)
+         UNION
+         SELECT i.manifest_id, i.container_id FROM manifest_items i
+          WHERE i.packed_in IN (SELECT id FROM cont) AND i.manifest_id IN (SELECT id FROM man)
+       ),
        items AS MATERIALIZED (
          SELECT i.manifest_id, i.container_id, i.packed_in, i.declared_weight_kg, i.current_leg, i.loaded_at, i.arrived_at, i.received_weight_kg,
                 c.code, c.status AS container_status, c.holder_id
-           FROM manifest_items i JOIN containers c ON c.id = i.container_id
-          WHERE i.manifest_id IN (SELECT id FROM man)
-            AND (i.container_id IN (SELECT id FROM cont) OR i.packed_in IN (SELECT id FROM cont))
+           FROM item_keys k
+           JOIN manifest_items i ON i.manifest_id = k.manifest_id AND i.container_id = k.container_id
+           JOIN containers c ON c.id = i.container_id
           ORDER BY i.manifest_id, i.container_id
           FOR UPDATE OF i, c
        )
