@@ -1,7 +1,9 @@
 /**
  * `npm run bench -- scans`: custody scans through the running API over loopback, against a
  * baseline measured in the same run: plain single-row INSERTs through `pg` at the same
- * concurrency into a table as wide as `scans`.
+ * concurrency into a table as wide as `scans`. Also measured, for reference: the request floor (an
+ * authenticated GET /api/v1/me at the same concurrency), and the CPU per operation of the load
+ * generator, the API and PostgreSQL in every phase.
  */
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
@@ -13,6 +15,7 @@ const SINGLE_PER_CLIENT = Number(process.env.BENCH_SINGLE_PER_CLIENT ?? 300);
 const BATCHES_PER_CLIENT = Number(process.env.BENCH_BATCHES_PER_CLIENT ?? 8);
 const BATCH_SIZE = 100;
 const BASELINE_PER_CLIENT = Number(process.env.BENCH_BASELINE_PER_CLIENT ?? 1000);
+const FLOOR_PER_CLIENT = Number(process.env.BENCH_FLOOR_PER_CLIENT ?? 300);
 const PORT = 3917;
 
 const CARRIER = '00000000-0000-4000-8000-000000000107';
@@ -108,11 +111,27 @@ async function main(): Promise<void> {
     const baselineRowsPerS = await baseline(url, meter);
     process.stdout.write(`baseline: ${round(baselineRowsPerS)} rows/s\n`);
 
+    // The request floor: an authenticated GET that reads one row, at the same concurrency. What a
+    // single scan costs beyond this is the scan itself.
+    await meter.begin();
+    let t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (let i = 0; i < FLOOR_PER_CLIENT; i++) {
+          const r = await call(base, 'carrier1', 'GET', '/api/v1/me');
+          if (r.status !== 200) throw new Error(`me: ${r.status}`);
+        }
+      }),
+    );
+    const floorPerS = (CONCURRENCY * FLOOR_PER_CLIENT) / ((performance.now() - t0) / 1000);
+    cpuLine('floor', await meter.perOperation(CONCURRENCY * FLOOR_PER_CLIENT), 'request');
+    process.stdout.write(`floor: ${round(floorPerS)} requests/s (GET /api/v1/me)\n`);
+
     const singles = await prepareManifests(base, CONCURRENCY, SINGLE_PER_CLIENT);
     await analyze(monitor);
     const latencies: number[] = [];
     await meter.begin();
-    let t0 = performance.now();
+    t0 = performance.now();
     await Promise.all(
       singles.map(async (m, c) => {
         for (const label of m.labels) {
@@ -163,6 +182,7 @@ async function main(): Promise<void> {
       single_p95_ms: round(percentile(latencies, 95)),
       single_p99_ms: round(percentile(latencies, 99)),
       batch_p99_ms: round(percentile(batchLatencies, 99)),
+      floor_requests_per_s: round(floorPerS),
     };
     process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
   } finally {

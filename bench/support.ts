@@ -27,7 +27,9 @@ export async function freshDatabase(name: string, adminUrl = 'postgres://postgre
 /** Starts the API as its own process (so the load generator does not share its event loop). */
 export async function startApi(env: Record<string, string>, port: number): Promise<ChildProcess> {
   const extra = process.env.BENCH_API_NODE_ARGS ? process.env.BENCH_API_NODE_ARGS.split(' ') : [];
-  const child = spawn(process.execPath, [...extra, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'], {
+  // The compiled API when BENCH_COMPILED is set (what production runs), otherwise from source.
+  const entry = process.env.BENCH_COMPILED ? ['dist/apps/api/src/main.js'] : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'];
+  const child = spawn(process.execPath, [...extra, ...entry], {
     cwd: ROOT,
     env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
