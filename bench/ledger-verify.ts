@@ -15,7 +15,7 @@ import 'reflect-metadata';
 import { hash as oneShotHash } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { databaseName, loadConfig, loadSigningKey } from '@app/config';
+import { databaseName, loadConfig, loadSigningKey, verifyingKeys } from '@app/config';
 import { dataSourceOptions, ensureDatabase } from '@app/database';
 import {
   CheckpointService,
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   const options: LedgerOptions = { ...DEFAULT_LEDGER_OPTIONS, maxCheckpointsPerRun: 1_000 };
   const ledger = new LedgerService(db);
   const checkpoints = new CheckpointService(db, key, options);
-  const verification = new VerificationService(db, key, options);
+  const verification = new VerificationService(db, verifyingKeys(key, config.ledgerRetiredPublicKeys), options);
 
   try {
     let appended: number;

@@ -3,11 +3,12 @@
 /**
  * Verifies a wasteledger export bundle offline, with nothing but Node.js and node:crypto.
  *
- *   node scripts/verify-ledger-bundle.js <bundle.json> [--key <Ed25519 public key, raw, base64url>]
+ *   node scripts/verify-ledger-bundle.js <bundle.json> [--key <Ed25519 public key, raw, base64url>]...
  *
  * Exit 0 and "OK ..." when every check passes; exit 1 and "FAIL: ..." naming the first failure;
- * exit 2 on a usage error. Pass --key with the ledger's published key: without it the verifier can
- * only trust the key written inside the bundle, which a forger could have replaced with their own.
+ * exit 2 on a usage error. Pass --key with the ledger's published key (once per key after a
+ * rotation: GET /api/v1/keys lists the current and the retired ones): without it the verifier can
+ * only trust the keys written inside the bundle, which a forger could have replaced with their own.
  *
  * This is an independent implementation of the formats in docs/ledger.md (it shares no code with
  * the server), so it also checks that the document says enough to rebuild every hash.
@@ -187,15 +188,17 @@ function signatureValid(key, message, signatureB64) {
 
 // ---- the bundle ---------------------------------------------------------------------------------
 
-function verify(bundle, pinnedKey) {
+function verify(bundle, pinnedKeys) {
   if (bundle === null || typeof bundle !== 'object' || bundle.format !== BUNDLE_FORMAT) fail(`not a ${BUNDLE_FORMAT} bundle`);
   const { subject, events, checkpoints, head } = bundle;
 
-  // Keys: the pinned one only, or (with a warning) those the bundle names.
+  // Keys: the pinned ones only, or (with a warning) those the bundle names.
   const keys = new Map();
-  if (pinnedKey) {
-    const pinned = publicKeyFromRaw(pinnedKey);
-    keys.set(pinned.keyId, pinned.key);
+  if (pinnedKeys.length) {
+    for (const raw of pinnedKeys) {
+      const pinned = publicKeyFromRaw(raw);
+      keys.set(pinned.keyId, pinned.key);
+    }
   } else {
     for (const k of bundle.keys || []) {
       if (k.algorithm !== 'Ed25519') fail(`key ${k.keyId}: unsupported algorithm ${k.algorithm}`);
@@ -204,7 +207,7 @@ function verify(bundle, pinnedKey) {
       keys.set(parsed.keyId, parsed.key);
     }
   }
-  const keyFor = (keyId, what) => keys.get(keyId) || fail(`${what} is signed by key ${keyId}, which is not ${pinnedKey ? 'the pinned key' : 'in the bundle'}`);
+  const keyFor = (keyId, what) => keys.get(keyId) || fail(`${what} is signed by key ${keyId}, which is not ${pinnedKeys.length ? 'a pinned key' : 'in the bundle'}`);
 
   if (!Array.isArray(events) || events.length === 0) fail('the bundle holds no events');
   let previous = null;
@@ -260,11 +263,16 @@ function verify(bundle, pinnedKey) {
 
 function main(argv) {
   const args = argv.slice(2);
-  const keyAt = args.indexOf('--key');
-  const pinnedKey = keyAt >= 0 ? args[keyAt + 1] : null;
-  const files = args.filter((a, i) => keyAt < 0 || (i !== keyAt && i !== keyAt + 1));
-  if (files.length !== 1 || (keyAt >= 0 && !pinnedKey)) {
-    process.stderr.write('usage: verify-ledger-bundle.js <bundle.json> [--key <base64url Ed25519 public key>]\n');
+  const pinnedKeys = [];
+  const files = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--key') {
+      if (i + 1 >= args.length) files.length = 2; // a --key without its value: usage error below
+      else pinnedKeys.push(args[++i]);
+    } else files.push(args[i]);
+  }
+  if (files.length !== 1) {
+    process.stderr.write('usage: verify-ledger-bundle.js <bundle.json> [--key <base64url Ed25519 public key>]...\n');
     return 2;
   }
   try {
@@ -274,13 +282,13 @@ function main(argv) {
     } catch (error) {
       fail(`cannot read the bundle: ${error.message}`);
     }
-    const r = verify(bundle, pinnedKey);
+    const r = verify(bundle, pinnedKeys);
     const unsealed = r.events - r.sealed;
     process.stdout.write(
       `OK ${bundle.subject.type} ${bundle.subject.id}: ${r.events} events, ${r.sealed} sealed in ${r.checkpoints} signed checkpoint(s)` +
         `${unsealed ? `, ${unsealed} not sealed yet (covered by the export signature only)` : ''}; key ${r.keyIds.join(', ')}\n`,
     );
-    if (!pinnedKey) process.stdout.write('warning: no --key given; trusted the key inside the bundle\n');
+    if (!pinnedKeys.length) process.stdout.write('warning: no --key given; trusted the keys inside the bundle\n');
     return 0;
   } catch (error) {
     if (error instanceof Failure || error instanceof TypeError || error instanceof RangeError) {

@@ -134,7 +134,7 @@ describe('Export bundles, verified offline', () => {
     const other = Buffer.alloc(32, 7).toString('base64url');
     const result = await verifyOffline(text, '--key', other);
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(/FAIL: checkpoint .* is signed by key [0-9a-f]{16}, which is not the pinned key/);
+    expect(result.out).toMatch(/FAIL: checkpoint .* is signed by key [0-9a-f]{16}, which is not a pinned key/);
   });
 
   it('is rejected when an event is left out', async () => {

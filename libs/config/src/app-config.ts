@@ -14,6 +14,11 @@ export interface AppConfig {
   ledgerSigningKeyPem: string | null;
   /** Where the ledger key is generated and kept when it is not given in the environment. */
   ledgerKeyFile: string;
+  /**
+   * Raw Ed25519 public keys (base64url, as GET /api/v1/keys publishes them) of keys the ledger was
+   * signed with before the current one: checkpoints and labels they signed still verify.
+   */
+  ledgerRetiredPublicKeys: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Requests per token (or per address when anonymous) per minute. */
   rateLimitPerMinute: number;
@@ -78,6 +83,18 @@ function readSigningKey(env: Env): string | null {
   return pem;
 }
 
+function readRetiredKeys(env: Env): string[] {
+  const raw = env.LEDGER_RETIRED_PUBLIC_KEYS;
+  if (raw === undefined || raw.trim() === '') return [];
+  const keys = raw.split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+  for (const key of keys) {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(key)) {
+      throw new ConfigError('LEDGER_RETIRED_PUBLIC_KEYS', 'must be a comma-separated list of raw Ed25519 public keys in base64url (43 characters each)');
+    }
+  }
+  return keys;
+}
+
 export function loadConfig(env: Env): AppConfig {
   const nodeEnv = readEnum(env, 'NODE_ENV', 'development', ['development', 'test', 'production'] as const);
   const queuePrefix = env.QUEUE_PREFIX ?? 'wl';
@@ -95,6 +112,7 @@ export function loadConfig(env: Env): AppConfig {
     queuePrefix,
     ledgerSigningKeyPem: readSigningKey(env),
     ledgerKeyFile: env.LEDGER_KEY_FILE || 'var/ledger-signing-key.pem',
+    ledgerRetiredPublicKeys: readRetiredKeys(env),
     logLevel: readEnum(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info', LOG_LEVELS),
     rateLimitPerMinute: readInt(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
     bodyLimit,

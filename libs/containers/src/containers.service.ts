@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { SIGNING_KEY, SigningKey } from '@app/config';
+import { SIGNING_KEY, SigningKey, VERIFYING_KEYS, VerifyingKey } from '@app/config';
 import { DomainException } from '@app/errors';
 import { LedgerService, LedgerActor, NewLedgerEvent } from '@app/ledger';
 import { MAX_SEQUENCE, chinaDate, formatContainerCode } from './container-code';
@@ -51,6 +51,7 @@ export class ContainersService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(SIGNING_KEY) private readonly key: SigningKey,
+    @Inject(VERIFYING_KEYS) private readonly keys: VerifyingKey[],
     private readonly ledger: LedgerService,
   ) {}
 
@@ -192,7 +193,7 @@ export class ContainersService {
   async resolveLabels(m: EntityManager, actor: CommandActor, labels: string[], lock = true): Promise<ContainerRow[]> {
     const codes: string[] = [];
     for (const label of labels) {
-      const check = checkLabel([this.key], label);
+      const check = checkLabel(this.keys, label);
       if (!check.ok) {
         await this.recordRejection(actor, label, check.reason, check.claimedCode);
         throw new DomainException(check.reason, {}, { claimedCode: check.claimedCode });
@@ -246,7 +247,7 @@ export class ContainersService {
 
   /** The codes of signed payloads, checked offline-style against the ledger key. */
   checkPayload(payload: string): ReturnType<typeof checkLabel> {
-    return checkLabel([this.key], payload);
+    return checkLabel(this.keys, payload);
   }
 
   /** The code a payload claims, before any check (to look up the container and its label digest). */
@@ -257,7 +258,7 @@ export class ContainersService {
 
   /** checkPayload, short-cut by the digest of the label the container was issued (label_digest). */
   checkIssuedPayload(payload: string, issuedDigest: Buffer | null): ReturnType<typeof checkLabel> {
-    return checkIssuedLabel([this.key], payload, issuedDigest);
+    return checkIssuedLabel(this.keys, payload, issuedDigest);
   }
 
   private async assertOwnFacility(m: EntityManager, organisationId: string, facilityId: string): Promise<void> {

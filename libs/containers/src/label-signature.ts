@@ -1,5 +1,5 @@
 import { hash, sign, verify } from 'node:crypto';
-import type { SigningKey } from '@app/config';
+import type { SigningKey, VerifyingKey } from '@app/config';
 import { parseContainerCode } from './container-code';
 
 /**
@@ -20,7 +20,8 @@ export type LabelCheck =
 
 const PAYLOAD_PATTERN = /^WL1\.([0-9a-f]{16})\.([0-9A-Z]{20,64})\.([A-Za-z0-9_-]{86})$/;
 
-export function checkLabel(keys: SigningKey[], payload: string): LabelCheck {
+/** `keys`: every key a genuine label may carry (the current one and the retired ones). */
+export function checkLabel(keys: readonly Pick<VerifyingKey, 'keyId' | 'publicKey'>[], payload: string): LabelCheck {
   const parsed = parseLabel(payload);
   if (!parsed.ok) return parsed;
   const { keyId, code, signature } = parsed;
@@ -59,7 +60,7 @@ export function labelDigest(payload: string): Buffer {
  * checkLabel with a shortcut: when `issuedDigest` (the container's label_digest) matches, the
  * payload is the issued label; otherwise the signature decides, exactly as checkLabel.
  */
-export function checkIssuedLabel(keys: SigningKey[], payload: string, issuedDigest: Buffer | null): LabelCheck {
+export function checkIssuedLabel(keys: readonly Pick<VerifyingKey, 'keyId' | 'publicKey'>[], payload: string, issuedDigest: Buffer | null): LabelCheck {
   if (issuedDigest) {
     const parsed = parseLabel(payload);
     if (parsed.ok && labelDigest(payload).equals(issuedDigest)) return { ok: true, code: parsed.code, keyId: parsed.keyId };

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { sign } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { SIGNING_KEY, SigningKey } from '@app/config';
+import { SIGNING_KEY, SigningKey, VERIFYING_KEYS, VerifyingKey } from '@app/config';
 import { DomainException } from '@app/errors';
 import { canonicalJson } from '../encoding/canonical-json';
 import { dateToMicros, microsToIso } from '../encoding/fields';
@@ -23,6 +23,7 @@ export class ExportService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(SIGNING_KEY) private readonly key: SigningKey,
+    @Inject(VERIFYING_KEYS) private readonly keys: VerifyingKey[],
   ) {}
 
   async exportSubjectBundle(subjectType: string, subjectId: string): Promise<LedgerBundle> {
@@ -77,7 +78,10 @@ export class ExportService {
         exportedAt: microsToIso(dateToMicros(new Date())),
         subject: { type: subjectType, id: subjectId },
         head: head && head.last_hash ? { lastSeq: head.last_seq, lastHash: head.last_hash.toString('hex') } : null,
-        keys: [{ keyId: this.key.keyId, algorithm: 'Ed25519', publicKey: this.key.publicKeyRaw }],
+        // The key signing this export, and any retired key that signed one of its checkpoints.
+        keys: this.keys
+          .filter((k) => k.keyId === this.key.keyId || [...used.values()].some((cp) => cp.key_id === k.keyId))
+          .map((k) => ({ keyId: k.keyId, algorithm: 'Ed25519' as const, publicKey: k.publicKeyRaw })),
         events,
         checkpoints: [...used.values()].sort((a, b) => (BigInt(a.from_seq) < BigInt(b.from_seq) ? -1 : 1)).map(toCheckpointRecord),
       };

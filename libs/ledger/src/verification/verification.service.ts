@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { KeyObject, randomUUID } from 'node:crypto';
 import { DataSource, QueryRunner } from 'typeorm';
-import { SIGNING_KEY, SigningKey } from '@app/config';
+import { VERIFYING_KEYS, VerifyingKey } from '@app/config';
 import { DomainException } from '@app/errors';
 import { JobName, JobPayloads, JobQueueService } from '@app/queue';
 import { EVENT_PREIMAGE_COLUMNS } from '../encoding/event-encoding';
@@ -48,13 +48,13 @@ export class VerificationService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(SIGNING_KEY) key: SigningKey,
+    @Inject(VERIFYING_KEYS) keys: VerifyingKey[],
     @Inject(LEDGER_OPTIONS) private readonly options: LedgerOptions,
     // Optional so the ledger works in contexts without queues; requests are then picked up from the table.
     @Optional() private readonly queues?: JobQueueService,
   ) {
-    // Only the current key for now; a rotated key would be added here (docs/ledger.md, key rotation).
-    this.keys = new Map([[key.keyId, key.publicKey]]);
+    // The current key and the retired ones: checkpoints keep the id of the key that signed them.
+    this.keys = new Map(keys.map((k) => [k.keyId, k.publicKey]));
   }
 
   /** Checks every event of seq fromSeq..toSeq (default: all), widened to whole checkpoints. */
