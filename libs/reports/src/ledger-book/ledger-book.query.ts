@@ -37,19 +37,15 @@ const SELECT_LIST = LEDGER_BOOK_COLUMNS.slice(1)
  * storage facilities), 转移 (handed to the first carrier on one of its manifests: the loading scan,
  * or departure / arrival when no loading scan was made), 自行利用处置 (disposed while held by the
  * unit, not through a manifest), 重新包装 (containers it repackaged into new ones). As a receiver:
- * 接收 (arrival scan) and 利用处置 (the recorded method). Receivers' licence numbers are those of
- * their 危险废物经营许可证 in force (licences_current).
+ * 接收 (arrival scan) and 利用处置 (the recorded method). A receiver's licence number is that of its
+ * 危险废物经营许可证 in force when the row happened, not today's: a licence renewed or replaced since
+ * leaves earlier rows as they were; none in force then leaves the cell empty.
  *
  * Weights are the generator's net weights per container; the receiver's measured weight and refused
  * kg are shown on the outer container that was weighed and decided on.
  */
 export const LEDGER_BOOK_SQL = `
-WITH lic AS (
-  SELECT DISTINCT ON (organisation_id) organisation_id, number
-    FROM licences_current
-   WHERE kind = 'hw_operating'
-   ORDER BY organisation_id, valid_to DESC, created_at DESC
-), stages AS (
+WITH stages AS (
   SELECT 1 AS stage_no, 'generation'::text AS stage, c.generated_at AS at, c.id AS container_id,
          NULL::uuid AS facility_id, NULL::uuid AS manifest_id, c.net_weight_kg AS kg,
          (SELECT '由 ' || count(*) || ' 个容器重新包装而成' FROM container_lineage l WHERE l.output_id = c.id HAVING count(*) > 0) AS note
@@ -96,7 +92,18 @@ SELECT ${SELECT_LIST}
   LEFT JOIN manifest_items i ON i.manifest_id = s.manifest_id AND i.container_id = s.container_id
   LEFT JOIN containers pk ON pk.id = i.packed_in
   LEFT JOIN organisations r ON r.id = m.receiver_id
-  LEFT JOIN lic ON lic.organisation_id = m.receiver_id
+  -- The receiver's 危险废物经营许可证 in force at the moment of the row: valid that China day, not yet
+  -- superseded then, and of those the last recorded by then; when none was recorded yet (a licence
+  -- entered after the fact), the first recorded after. Licences are append-only, so the book reads
+  -- the same next year as today.
+  LEFT JOIN LATERAL (
+    SELECT l.number FROM licences l
+     WHERE l.organisation_id = m.receiver_id AND l.kind = 'hw_operating'
+       AND (s.at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN l.valid_from AND l.valid_to
+       AND NOT EXISTS (SELECT 1 FROM licences n WHERE n.supersedes_id = l.id AND n.created_at <= s.at)
+     ORDER BY l.created_at <= s.at DESC, CASE WHEN l.created_at <= s.at THEN l.created_at END DESC, l.created_at
+     LIMIT 1
+  ) lic ON true
   LEFT JOIN manifest_legs l1 ON l1.manifest_id = m.id AND l1.leg_no = 1
   LEFT JOIN organisations cr ON cr.id = l1.carrier_id
   LEFT JOIN disposal_methods dm ON dm.code = i.final_method
