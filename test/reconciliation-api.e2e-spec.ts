@@ -225,18 +225,33 @@ describe('alerts API and webhooks', () => {
     expect(type).toBe('webhook.disabled');
   });
 
-  it('lists the rules, and lets only platform admins override thresholds within their bounds', async () => {
+  it('lists the rules, and lets platform admins, and regulators inside their jurisdiction, override thresholds within their bounds', async () => {
     const rules = (await http().get('/api/v1/alert-rules').set('Authorization', bearer('carrier1')).expect(200)).body.rules as { code: string; domainRule: number; title: { zh: string; en: string } }[];
     expect(rules).toHaveLength(19);
     expect(new Set(rules.map((r) => r.domainRule))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
     for (const r of rules) expect(r.title.zh && r.title.en).toBeTruthy();
 
     const put = (auth: string, rule: string, body: object) => http().put(`/api/v1/alert-rules/${rule}/thresholds`).set('Authorization', auth).send(body);
-    await put(bearer('regulator'), 'STORED_TOO_LONG', { divisionPrefix: '500106', params: { medicalHours: 36 } }).expect(403);
+    // The 沙坪坝区 bureau (jurisdiction 500106) tunes its own district, not the city above it, nor everywhere.
+    for (const divisionPrefix of ['5001', '', '500107']) {
+      await put(bearer('regulator'), 'STORED_TOO_LONG', { divisionPrefix, params: { medicalHours: 36 } }).expect(403);
+    }
+    await put(bearer('factory'), 'STORED_TOO_LONG', { divisionPrefix: '500106', params: { medicalHours: 36 } }).expect(403);
+    const own = await put(bearer('regulator'), 'STORED_TOO_LONG', { divisionPrefix: '500106', params: { medicalHours: 36 } }).expect(200);
+    expect(own.body.overrides).toEqual([expect.objectContaining({ divisionPrefix: '500106', params: { medicalHours: 36 } })]);
+    const [recorded] = (await t.db.query(
+      `SELECT actor_org_id::text AS org, payload FROM events WHERE type = 'rule_threshold.set' ORDER BY seq DESC LIMIT 1`,
+    )) as { org: string; payload: { divisionPrefix: string } }[];
+    expect(recorded).toEqual({ org: org('regulator'), payload: expect.objectContaining({ rule: 'STORED_TOO_LONG', divisionPrefix: '500106' }) });
     expect((await put(PLATFORM, 'NO_SUCH_RULE', { divisionPrefix: '', params: {} }).expect(404)).body.error.code).toBe('RULE_UNKNOWN');
     const bad = await put(PLATFORM, 'STORED_TOO_LONG', { divisionPrefix: '500106', params: { medicalHours: 0, colour: 3 } }).expect(400);
     expect(bad.body.error.details.map((d: { param: string }) => d.param).sort()).toEqual(['colour', 'medicalHours']);
     const ok = await put(PLATFORM, 'STORED_TOO_LONG', { divisionPrefix: '5001', params: { medicalHours: 48 } }).expect(200);
-    expect(ok.body.overrides).toEqual([expect.objectContaining({ divisionPrefix: '5001', params: { medicalHours: 48 } })]);
+    expect(ok.body.overrides).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ divisionPrefix: '5001', params: { medicalHours: 48 } }),
+        expect.objectContaining({ divisionPrefix: '500106', params: { medicalHours: 36 } }),
+      ]),
+    );
   });
 });

@@ -842,8 +842,9 @@ const ALERTS_ROUTES: Record<string, RouteExpectation> = {
     request: async (w) => ({ path: api(`/webhooks/${await givenSubscription(w)}`) }),
   },
   'GET /api/v1/alert-rules': { expect: AUTHENTICATED, request: () => ({ path: api('/alert-rules') }) },
+  // A district of the city the inside regulator covers (5001); the outside one regulates 500112.
   'PUT /api/v1/alert-rules/:rule/thresholds': {
-    expect: PLATFORM_ADMIN_ONLY,
+    expect: { ...PLATFORM_ADMIN_ONLY, regulatorInside: 'allow' },
     request: () => ({ path: api('/alert-rules/REFUSED_WITHOUT_ONWARD/thresholds'), body: { divisionPrefix: '500106', params: { graceHours: 72 } } }),
   },
 };

@@ -8,6 +8,7 @@ export * from './rules/rule-thresholds.service';
 export * from './alerts/alert-row';
 export * from './alerts/alert.dto';
 export * from './alerts/alert.policies';
+export * from './rules/rule.policies';
 export * from './alerts/alerts.service';
 export type { AlertChange, AlertChangeKind } from './evaluation/alert-recorder.service';
 export { RuleEvaluator } from './evaluation/rule-evaluator.service';

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '@app/errors';
-import { Actor, Authorize, CurrentActor, authenticated, platformAdmin } from '@app/parties';
-import { RuleListResponse, RuleThresholdsService, RuleView, SetThresholdsDto } from '@app/reconciliation';
+import { Actor, Authorize, CurrentActor, authenticated } from '@app/parties';
+import { RuleListResponse, RulePolicies, RuleThresholdsService, RuleView, SetThresholdsDto } from '@app/reconciliation';
 
 @ApiTags('alerts')
 @Controller('alert-rules')
@@ -21,11 +21,11 @@ export class AlertRulesController {
   }
 
   @Put(':rule/thresholds')
-  @Authorize(platformAdmin)
+  @Authorize(RulePolicies.setThresholds)
   @ApiOperation({
-    summary: 'Override thresholds for a district (platform admins)',
+    summary: 'Override thresholds for a district (regulators in their jurisdiction, platform admins)',
     description:
-      "Sets one rule's thresholds for a division prefix ('' = everywhere, 2/4/6 digits = province/city/district); the most specific override wins. The rule is swept at once with the new values.",
+      "Sets one rule's thresholds for a division prefix ('' = everywhere, 2/4/6 digits = province/city/district); the most specific override wins. A regulator may set them for its own jurisdiction or a district in it; only platform admins for wider areas or everywhere. Recorded in the ledger; the rule is swept at once with the new values.",
   })
   @ApiOkResponse({ type: RuleView })
   @ApiErrors('RULE_UNKNOWN', 'THRESHOLDS_INVALID', 'VALIDATION_FAILED')
