@@ -7,6 +7,7 @@ import { Manifests1764300005000 } from './1764300005000-Manifests';
 import { Reconciliation1764300006000 } from './1764300006000-Reconciliation';
 import { Reports1764300007000 } from './1764300007000-Reports';
 import { ScanPath1764300008000 } from './1764300008000-ScanPath';
+import { OwnDisposal1764300009000 } from './1764300009000-OwnDisposal';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so compiled code, ts-node and Jest
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   Reconciliation1764300006000,
   Reports1764300007000,
   ScanPath1764300008000,
+  OwnDisposal1764300009000,
 ];

@@ -441,6 +441,16 @@ const CONTAINERS_ROUTES: Record<string, RouteExpectation> = {
     request: async (w) => ({ path: api('/labels/verify'), body: { payload: (await matrixContainer(w)).qrPayload } }),
   },
 
+  // 自行利用处置: each waste holder for its own containers, under a licence of its own.
+  'POST /api/v1/containers/own-disposal': {
+    expect: WASTE_HOLDER_WRITE,
+    request: async (w, caller) => {
+      const holder = caller === 'otherOrganisation' ? w.orgs.other : w.orgs.generator;
+      await w.once(`containers:own-disposal-licence:${holder.id}`, () => givenLicence(w.t, holder, 'hw_operating'));
+      const [container] = await givenContainers(w.t, holder, 1);
+      return { path: api('/containers/own-disposal'), body: { labels: [container.qrPayload], method: 'D10' } };
+    },
+  },
   'POST /api/v1/facilities/:id/stock-in': {
     expect: CONTAINER_COMMAND,
     request: async (w) => {

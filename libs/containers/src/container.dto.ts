@@ -114,6 +114,19 @@ export class LabelsDto {
   labels: string[];
 }
 
+export class OwnDisposalDto extends LabelsDto {
+  @ApiProperty({ example: 'D10', description: 'The final utilisation or disposal method (R, D or C), from the catalogue of methods.' })
+  @IsString()
+  @Matches(/^[A-Z][0-9]{1,2}$/)
+  method: string;
+
+  @ApiPropertyOptional({ maxLength: 500, description: 'Where and how, for the 台账 (e.g. the furnace or the batch).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  note?: string;
+}
+
 export class VerifyLabelDto {
   @ApiProperty({ description: 'A scanned QR payload.' })
   @IsString()

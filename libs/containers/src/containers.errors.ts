@@ -35,5 +35,15 @@ export const ContainerErrors = defineErrors({
     en: 'More kg taken from {code} than it holds ({available} kg left).',
     zh: '从 {code} 取用的重量超过其剩余重量（剩余 {available} 千克）。',
   },
+  DISPOSAL_METHOD_INVALID: {
+    status: 400,
+    en: 'Method {method} is not a final utilisation or disposal method (R, D or C).',
+    zh: '{method} 不是最终的利用或处置方式（R、D 或 C 类）。',
+  },
+  OWN_DISPOSAL_NOT_LICENSED: {
+    status: 422,
+    en: 'Your unit holds no licence in force to utilise or dispose of {wasteCode} itself.',
+    zh: '本单位没有有效的经营许可证，不能自行利用处置 {wasteCode}。',
+  },
   DUPLICATE_IN_REQUEST: { status: 400, en: 'Container {code} appears twice in the request.', zh: '请求中容器 {code} 重复出现。' },
 });

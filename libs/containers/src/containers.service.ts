@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { SIGNING_KEY, SigningKey, VERIFYING_KEYS, VerifyingKey } from '@app/config';
 import { DomainException } from '@app/errors';
 import { LedgerService, LedgerActor, NewLedgerEvent } from '@app/ledger';
+import { LicenceCheckService } from '@app/parties';
 import { MAX_SEQUENCE, chinaDate, formatContainerCode } from './container-code';
 import { ContainerStatus, assertTransition } from './container-state';
 import { NewContainerDto, RegisteredContainerDto, RepackageDto } from './container.dto';
@@ -31,6 +32,9 @@ export interface ContainerRow {
   stored_since: Date | null;
   notes: string;
   created_at: Date;
+  /** Set by own disposal (自行利用处置) only. */
+  disposal_method?: string | null;
+  disposed_at?: Date | null;
 }
 
 /** Who does something, for the ledger: the organisation, the user and the device. */
@@ -53,6 +57,7 @@ export class ContainersService {
     @Inject(SIGNING_KEY) private readonly key: SigningKey,
     @Inject(VERIFYING_KEYS) private readonly keys: VerifyingKey[],
     private readonly ledger: LedgerService,
+    private readonly licences: LicenceCheckService,
   ) {}
 
   qrPayload(code: string): string {
@@ -329,6 +334,52 @@ export class ContainersService {
           type: 'container.unstored',
           actor,
           payload: { facilityId, storedSince: c.stored_since?.toISOString() ?? null },
+        })),
+      );
+      return this.byIds(m, ids);
+    });
+  }
+
+  /**
+   * 自行利用处置: the unit utilises or disposes of its own waste itself. The scanned containers (and
+   * what is packed in them) must have been generated and still be held by the caller, registered or
+   * in its storage; the method must be final; and the unit must hold a 危险废物经营许可证 in force
+   * covering each waste code with capacity for the weight (the same check a receiver passes).
+   */
+  async disposeOwn(actor: CommandActor, labels: string[], method: string, note = ''): Promise<ContainerRow[]> {
+    return this.db.transaction(async (m) => {
+      const [known] = (await m.query(`SELECT is_final FROM disposal_methods WHERE code = $1`, [method])) as { is_final: boolean }[];
+      if (!known?.is_final) throw new DomainException('DISPOSAL_METHOD_INVALID', { method }, { method, known: Boolean(known) });
+      const scanned = await this.resolveLabels(m, actor, labels);
+      this.assertHeld(actor, scanned);
+      const all = await this.withContents(m, scanned.map((c) => c.id));
+      for (const c of all) {
+        if (c.organisation_id !== actor.organisationId || (c.status !== 'registered' && c.status !== 'stored')) {
+          throw new DomainException(
+            'CONTAINER_TRANSITION_NOT_ALLOWED',
+            { code: c.code, current: c.status, requested: 'disposed', allowed: 'registered, stored (own waste only)' },
+            { code: c.code, current: c.status },
+          );
+        }
+      }
+      const now = new Date();
+      const tonnesByCode = new Map<string, number>();
+      for (const c of all) tonnesByCode.set(c.waste_code, (tonnesByCode.get(c.waste_code) ?? 0) + Number(c.net_weight_kg) / 1000);
+      for (const [wasteCode, tonnes] of tonnesByCode) {
+        const check = await this.licences.mayReceive({ receiverId: actor.organisationId, wasteCode, tonnes, on: now }, m);
+        if (!check.allowed) throw new DomainException('OWN_DISPOSAL_NOT_LICENSED', { wasteCode }, check.reasons);
+      }
+      const ids = all.map((c) => c.id);
+      await this.takeOutOfStorage(m, ids, 'disposed');
+      await m.query(`UPDATE containers SET disposal_method = $2, disposed_at = $3 WHERE id = ANY($1)`, [ids, method, now]);
+      await this.ledger.appendMany(
+        m,
+        all.map((c) => ({
+          subjectType: 'container',
+          subjectId: c.id,
+          type: 'container.disposed',
+          actor,
+          payload: { method, ownDisposal: true, from: c.status, ...(c.facility_id ? { facilityId: c.facility_id } : {}), note },
         })),
       );
       return this.byIds(m, ids);

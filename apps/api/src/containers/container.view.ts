@@ -22,6 +22,8 @@ export class ContainerView {
   @ApiPropertyOptional({ nullable: true }) facilityId: string | null;
   @ApiPropertyOptional({ nullable: true }) storedSince: string | null;
   @ApiPropertyOptional({ nullable: true, description: 'Hours in storage so far, when stored.' }) storedForHours: number | null;
+  @ApiPropertyOptional({ nullable: true, description: 'The method, when the unit utilised or disposed of it itself (自行利用处置).' }) ownDisposalMethod: string | null;
+  @ApiPropertyOptional({ nullable: true }) ownDisposedAt: string | null;
   @ApiProperty() notes: string;
 }
 
@@ -47,6 +49,8 @@ export function toContainerView(row: ContainerRow, qrPayload: string, now = Date
     facilityId: row.facility_id,
     storedSince: row.stored_since ? new Date(row.stored_since).toISOString() : null,
     storedForHours: row.stored_since ? Math.round(((now - new Date(row.stored_since).getTime()) / 3_600_000) * 100) / 100 : null,
+    ownDisposalMethod: row.disposal_method ?? null,
+    ownDisposedAt: row.disposed_at ? new Date(row.disposed_at).toISOString() : null,
     notes: row.notes,
   };
 }

@@ -9,6 +9,7 @@ import {
   ContainerRow,
   ContainersService,
   LabelsDto,
+  OwnDisposalDto,
   LineageNode,
   LineageService,
   RegisterContainersDto,
@@ -140,6 +141,20 @@ export class ContainersController {
   @ApiErrors('FACILITY_NOT_FOUND', 'CONTAINER_NOT_HELD', 'CONTAINER_TRANSITION_NOT_ALLOWED', 'LABEL_MALFORMED', 'LABEL_SIGNATURE_INVALID', 'LABEL_NOT_ISSUED', 'DUPLICATE_IN_REQUEST')
   async stockIn(@CommandActorParam() actor: CommandActor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: LabelsDto): Promise<ContainersResponse> {
     return { containers: this.views(await this.containers.stockIn(actor, id, dto.labels)) };
+  }
+
+  @Post('containers/own-disposal')
+  @HttpCode(200)
+  @Authorize(ContainerPolicies.manage)
+  @ApiOperation({
+    summary: '自行利用处置: record that the unit utilised or disposed of its own waste',
+    description:
+      'For scanned containers the unit generated and still holds (registered or in its storage), with everything packed in them. The method must be final (R, D or C) and the unit must hold a 危险废物经营许可证 in force covering each waste code with capacity left; otherwise nothing is recorded. Appears in the 台账 and the mass balance as own disposal.',
+  })
+  @ApiOkResponse({ type: ContainersResponse })
+  @ApiErrors('DISPOSAL_METHOD_INVALID', 'OWN_DISPOSAL_NOT_LICENSED', 'CONTAINER_NOT_HELD', 'CONTAINER_TRANSITION_NOT_ALLOWED', 'LABEL_MALFORMED', 'LABEL_SIGNATURE_INVALID', 'LABEL_NOT_ISSUED', 'DUPLICATE_IN_REQUEST')
+  async disposeOwn(@CommandActorParam() actor: CommandActor, @Body() dto: OwnDisposalDto): Promise<ContainersResponse> {
+    return { containers: this.views(await this.containers.disposeOwn(actor, dto.labels, dto.method, dto.note)) };
   }
 
   @Post('facilities/:id/stock-out')

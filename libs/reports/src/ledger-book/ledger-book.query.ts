@@ -65,9 +65,10 @@ WITH stages AS (
    WHERE m.generator_id = $1 AND (i.loaded_at IS NOT NULL OR i.arrived_at IS NOT NULL)
      AND COALESCE(i.loaded_at, m.departed_at, i.arrived_at) >= $2 AND COALESCE(i.loaded_at, m.departed_at, i.arrived_at) < $3
   UNION ALL
-  SELECT 5, 'own_disposal', c.updated_at, c.id, NULL, NULL, c.net_weight_kg, NULL
+  SELECT 5, 'own_disposal', COALESCE(c.disposed_at, c.updated_at), c.id, NULL, NULL, c.net_weight_kg, NULL
     FROM containers c
-   WHERE c.organisation_id = $1 AND c.holder_id = $1 AND c.status = 'disposed' AND c.updated_at >= $2 AND c.updated_at < $3
+   WHERE c.organisation_id = $1 AND c.holder_id = $1 AND c.status = 'disposed'
+     AND COALESCE(c.disposed_at, c.updated_at) >= $2 AND COALESCE(c.disposed_at, c.updated_at) < $3
      AND NOT EXISTS (SELECT 1 FROM manifest_items i WHERE i.container_id = c.id AND i.final_method IS NOT NULL)
   UNION ALL
   SELECT 6, 'received', i.arrived_at, i.container_id, NULL, i.manifest_id, i.declared_weight_kg, NULL
@@ -106,7 +107,7 @@ SELECT ${SELECT_LIST}
   ) lic ON true
   LEFT JOIN manifest_legs l1 ON l1.manifest_id = m.id AND l1.leg_no = 1
   LEFT JOIN organisations cr ON cr.id = l1.carrier_id
-  LEFT JOIN disposal_methods dm ON dm.code = i.final_method
+  LEFT JOIN disposal_methods dm ON dm.code = CASE WHEN s.stage = 'own_disposal' THEN c.disposal_method ELSE i.final_method END
  ORDER BY s.at, s.stage_no, c.code`;
 
 export function ledgerBookQuery(organisationId: string, period: ReportPeriod): { text: string; values: unknown[] } {
