@@ -10,6 +10,11 @@ export interface AppConfig {
   workerHealthPort: number;
   /** Prefix of every BullMQ key, so several deployments (or test runs) can share one Redis. */
   queuePrefix: string;
+  /**
+   * Redis Cluster: give each queue the prefix `{<queuePrefix>-<queue>}`, a hash tag, so a queue's
+   * keys share one slot (as BullMQ's scripts need) and the queues spread over the cluster.
+   */
+  queueHashTags: boolean;
   /** PKCS#8 PEM of the Ed25519 ledger key when given in the environment. */
   ledgerSigningKeyPem: string | null;
   /** Where the ledger key is generated and kept when it is not given in the environment. */
@@ -110,6 +115,7 @@ export function loadConfig(env: Env): AppConfig {
     port: readInt(env, 'PORT', 3000, 0, 65535),
     workerHealthPort: readInt(env, 'WORKER_HEALTH_PORT', 3001, 0, 65535),
     queuePrefix,
+    queueHashTags: readEnum(env, 'QUEUE_HASH_TAGS', 'false', ['true', 'false'] as const) === 'true',
     ledgerSigningKeyPem: readSigningKey(env),
     ledgerKeyFile: env.LEDGER_KEY_FILE || 'var/ledger-signing-key.pem',
     ledgerRetiredPublicKeys: readRetiredKeys(env),
