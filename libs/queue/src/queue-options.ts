@@ -24,8 +24,10 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
 };
 
 export const WORKER_OPTIONS: Record<QueueName, Pick<WorkerOptions, 'concurrency' | 'lockDuration'>> = {
-  [QueueName.Ledger]: { concurrency: 1, lockDuration: 120_000 },
-  [QueueName.Reconciliation]: { concurrency: 1, lockDuration: 60_000 },
+  // 2: a long verification must not hold up sealing (sealing's advisory lock keeps seals to one at a time).
+  [QueueName.Ledger]: { concurrency: 2, lockDuration: 120_000 },
+  // 2: a sweep must not hold up the drain (the drain's advisory lock keeps drains to one at a time).
+  [QueueName.Reconciliation]: { concurrency: 2, lockDuration: 60_000 },
   [QueueName.Webhooks]: { concurrency: 8, lockDuration: 30_000 },
 };
 

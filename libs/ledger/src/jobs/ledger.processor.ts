@@ -11,13 +11,10 @@ type LedgerJob = Job<JobPayloads[JobName.SealCheckpoint] | JobPayloads[JobName.V
  * The worker's ledger jobs. Both are safe to repeat: sealing continues from the last checkpoint
  * under an advisory lock, and a verification that already finished is not run again.
  *
- * Concurrency is at least 2 so that a long verification does not hold up sealing (which the
- * advisory lock keeps to one at a time anyway). TODO(queue-options): move this into WORKER_OPTIONS.
+ * Concurrency is 2 (WORKER_OPTIONS) so that a long verification does not hold up sealing (which the
+ * advisory lock keeps to one at a time anyway).
  */
-@Processor(QueueName.Ledger, {
-  ...WORKER_OPTIONS[QueueName.Ledger],
-  concurrency: Math.max(2, WORKER_OPTIONS[QueueName.Ledger].concurrency ?? 1),
-})
+@Processor(QueueName.Ledger, WORKER_OPTIONS[QueueName.Ledger])
 export class LedgerProcessor extends WorkerHost {
   private readonly logger = new Logger(LedgerProcessor.name);
 

@@ -13,13 +13,10 @@ type ReconciliationJob = Job<JobPayloads[JobName.DrainLedger] | JobPayloads[JobN
  * an advisory lock, and evaluation is idempotent (a unique partial index keeps one alert per rule and
  * subject, whatever runs twice).
  *
- * Concurrency is at least 2 so that a sweep does not hold up the drain (the drain's advisory lock keeps
- * drains to one at a time anyway). TODO(queue-options): move this into WORKER_OPTIONS.
+ * Concurrency is 2 (WORKER_OPTIONS) so that a sweep does not hold up the drain (the drain's advisory lock keeps
+ * drains to one at a time anyway).
  */
-@Processor(QueueName.Reconciliation, {
-  ...WORKER_OPTIONS[QueueName.Reconciliation],
-  concurrency: Math.max(2, WORKER_OPTIONS[QueueName.Reconciliation].concurrency ?? 1),
-})
+@Processor(QueueName.Reconciliation, WORKER_OPTIONS[QueueName.Reconciliation])
 export class ReconciliationProcessor extends WorkerHost {
   private readonly logger = new Logger(ReconciliationProcessor.name);
   private lastConnectionWarning = 0;
