@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IncomingHttpHeaders, Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { SweepService, WEBHOOK_HEADERS, startReconciliationWorker, verifyWebhookSignature } from '@app/reconciliation';
+import { SweepService, WEBHOOK_HEADERS, WebhooksService, startReconciliationWorker, verifyWebhookSignature } from '@app/reconciliation';
 import { DEMO_USERS } from '../seeds/demo-district';
 import { runSeeds } from '../seeds/run';
 import { bearer, medicalBag, oilDrum, org } from './support/demo';
@@ -164,6 +164,13 @@ describe('alerts API and webhooks', () => {
     const listed = await http().get('/api/v1/webhooks').set('Authorization', bearer('hospital')).expect(200);
     expect(listed.body.webhooks).toEqual([expect.objectContaining({ id: hospital.id })]);
     expect(listed.body.webhooks[0].secret).toBeUndefined();
+    // Stored sealed: a dump of the database does not give the secret away.
+    const stored = async (subscriptionId: string): Promise<string> =>
+      ((await t.db.query(`SELECT secret FROM webhook_subscriptions WHERE id = $1`, [subscriptionId])) as { secret: string }[])[0].secret;
+    expect(await stored(hospital.id)).toMatch(/^wlbox1\./);
+    expect(await stored(hospital.id)).not.toContain(hospital.secret.slice(6));
+    // A secret stored in clear before sealing existed still signs, and is sealed by the next start.
+    await t.db.query(`UPDATE webhook_subscriptions SET secret = $2 WHERE id = $1`, [regulator.id, regulator.secret]);
 
     const { id } = await alertAbout(await staleBag());
     const opened = (path: string) => hooks.received.filter((r) => r.path === path && r.body.includes(id));
@@ -176,6 +183,8 @@ describe('alerts API and webhooks', () => {
       expect(JSON.parse(r.body)).toMatchObject({ event: 'alert.opened', alert: { id, rule: 'STORED_TOO_LONG', organisationId: org('hospital') } });
     }
     expect(opened('/ok/factory')).toEqual([]);
+    expect(await t.app.get(WebhooksService).sealStoredSecrets()).toBe(1);
+    expect(await stored(regulator.id)).toMatch(/^wlbox1\./);
 
     await http().post(`/api/v1/alerts/${id}/acknowledge`).set('Authorization', bearer('regulator')).expect(200);
     await waitFor(() => opened('/ok/hospital').length, (n) => n >= 2);

@@ -24,6 +24,8 @@ export interface AppConfig {
    * signed with before the current one: checkpoints and labels they signed still verify.
    */
   ledgerRetiredPublicKeys: string[];
+  /** The 32-byte key webhook secrets are sealed with (WEBHOOK_SECRETS_KEY), or null for the key file next to the ledger key. */
+  webhookSecretsKey: Buffer | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Requests per token (or per address when anonymous) per minute. */
   rateLimitPerMinute: number;
@@ -88,6 +90,14 @@ function readSigningKey(env: Env): string | null {
   return pem;
 }
 
+function readSecretsKey(env: Env): Buffer | null {
+  const raw = env.WEBHOOK_SECRETS_KEY;
+  if (raw === undefined || raw === '') return null;
+  const key = Buffer.from(raw, /[-_]/.test(raw) ? 'base64url' : 'base64');
+  if (key.length !== 32) throw new ConfigError('WEBHOOK_SECRETS_KEY', 'must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)');
+  return key;
+}
+
 function readRetiredKeys(env: Env): string[] {
   const raw = env.LEDGER_RETIRED_PUBLIC_KEYS;
   if (raw === undefined || raw.trim() === '') return [];
@@ -119,6 +129,7 @@ export function loadConfig(env: Env): AppConfig {
     ledgerSigningKeyPem: readSigningKey(env),
     ledgerKeyFile: env.LEDGER_KEY_FILE || 'var/ledger-signing-key.pem',
     ledgerRetiredPublicKeys: readRetiredKeys(env),
+    webhookSecretsKey: readSecretsKey(env),
     logLevel: readEnum(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info', LOG_LEVELS),
     rateLimitPerMinute: readInt(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
     bodyLimit,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { SECRET_BOX, SecretBox } from '@app/config';
 import { LedgerService } from '@app/ledger';
 import { RECONCILIATION_OPTIONS, ReconciliationOptions } from '../reconciliation-options';
 import { updateReturning } from '../sql';
@@ -33,6 +34,7 @@ export class WebhookSender {
     @InjectDataSource() private readonly db: DataSource,
     private readonly ledger: LedgerService,
     @Inject(RECONCILIATION_OPTIONS) private readonly options: ReconciliationOptions,
+    @Inject(SECRET_BOX) private readonly box: SecretBox,
   ) {}
 
   async attempt(deliveryId: string, lastAttempt: boolean): Promise<DeliveryOutcome> {
@@ -52,6 +54,8 @@ export class WebhookSender {
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
+      // Inside the try: a secret that cannot be opened (sealed with another key) fails this attempt, like an unreachable target.
+      const signature = signWebhook(this.box.open(row.secret), timestamp, body);
       const response = await fetch(row.url, {
         method: 'POST',
         redirect: 'manual',
@@ -62,7 +66,7 @@ export class WebhookSender {
           [WEBHOOK_HEADERS.event]: row.event,
           [WEBHOOK_HEADERS.delivery]: row.id,
           [WEBHOOK_HEADERS.timestamp]: String(timestamp),
-          [WEBHOOK_HEADERS.signature]: signWebhook(row.secret, timestamp, body),
+          [WEBHOOK_HEADERS.signature]: signature,
         },
         body,
       });

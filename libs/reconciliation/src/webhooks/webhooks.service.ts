@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, SECRET_BOX, SecretBox } from '@app/config';
 import { DomainException } from '@app/errors';
 import { LedgerService } from '@app/ledger';
 import { Actor, isPlatformAdmin, isRegulator } from '@app/parties';
@@ -62,13 +62,43 @@ const COLUMNS = `id, organisation_id, url, description, scope, rules, min_severi
  * in its jurisdiction (as it stands when subscribing). Removing one keeps the row and its deliveries.
  */
 @Injectable()
-export class WebhooksService {
+export class WebhooksService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(WebhooksService.name);
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly ledger: LedgerService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(RECONCILIATION_OPTIONS) private readonly options: ReconciliationOptions,
+    @Inject(SECRET_BOX) private readonly box: SecretBox,
   ) {}
+
+  /** Secrets stored before they were sealed are sealed at start (the one place they are rewritten). */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const sealed = await this.sealStoredSecrets();
+      if (sealed) this.logger.log({ sealed }, 'sealed webhook secrets stored in clear');
+    } catch (error) {
+      // Not fatal: a secret in clear still signs; the next start tries again.
+      this.logger.warn({ err: (error as Error).message }, 'could not seal the webhook secrets stored in clear');
+    }
+  }
+
+  /** Seals every secret still stored in clear; returns how many. Safe to run concurrently and again. */
+  async sealStoredSecrets(): Promise<number> {
+    const rows = (await this.db.query(`SELECT id, secret FROM webhook_subscriptions WHERE secret NOT LIKE 'wlbox1.%'`)) as { id: string; secret: string }[];
+    let sealed = 0;
+    for (const row of rows) {
+      // Only if it is still the value read: a concurrent start may have sealed it already.
+      const updated = (await this.db.query(`UPDATE webhook_subscriptions SET secret = $2 WHERE id = $1 AND secret = $3 RETURNING id`, [
+        row.id,
+        this.box.seal(row.secret),
+        row.secret,
+      ])) as [unknown[], number];
+      sealed += updated[1];
+    }
+    return sealed;
+  }
 
   async create(actor: Actor, dto: CreateWebhookDto): Promise<CreatedWebhookView> {
     if (!actor.organisationId) throw new DomainException('WEBHOOK_SCOPE_UNAVAILABLE');
@@ -85,7 +115,7 @@ export class WebhooksService {
         [
           organisationId,
           dto.url,
-          secret,
+          this.box.seal(secret),
           dto.description ?? '',
           jurisdiction ? 'jurisdiction' : 'party',
           jurisdiction ? actor.jurisdictionPrefixes : [],
