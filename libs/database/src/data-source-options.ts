@@ -29,10 +29,6 @@ export function dataSourceOptions(databaseUrl: string, tuning: DataSourceTuning 
       connectionTimeoutMillis: 5_000,
       // A statement that runs away must not hold a connection for ever.
       statement_timeout: 60_000,
-      // Only the few named statements (prepared-query.ts) are cached plans; they take whole batches
-      // as arrays and probe unique indexes, so one generic plan serves every batch size and they are
-      // never planned again (ANALYZE still replaces a plan made when a table was small).
-      options: '-c plan_cache_mode=force_generic_plan',
     },
   };
 }

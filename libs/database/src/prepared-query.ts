@@ -2,10 +2,11 @@ import type { PoolClient } from 'pg';
 import { EntityManager, QueryFailedError } from 'typeorm';
 
 /**
- * Runs `text` as a named prepared statement on the transaction's connection. PostgreSQL parses and
- * plans it the first time a connection sees `name`; later runs only bind and execute. For the
- * statements on the scan path (a few CTEs that take whole batches as arrays) planning cost more
- * than executing. `name` must be unique per text: one statement, one name.
+ * Runs `text` as a named prepared statement on the transaction's connection. PostgreSQL parses it
+ * once per connection and, after five executions, keeps a generic plan when that plan is no
+ * costlier than the custom ones (plan_cache_mode auto): for the statements on the scan path (a few
+ * CTEs that take whole batches as arrays and probe unique indexes) it is, and planning them had
+ * cost more than executing them. `name` must be unique per text: one statement, one name.
  *
  * Errors are raised as TypeORM's QueryFailedError, like EntityManager.query.
  */
