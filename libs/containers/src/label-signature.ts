@@ -63,7 +63,10 @@ export function labelDigest(payload: string): Buffer {
 export function checkIssuedLabel(keys: readonly Pick<VerifyingKey, 'keyId' | 'publicKey'>[], payload: string, issuedDigest: Buffer | null): LabelCheck {
   if (issuedDigest) {
     const parsed = parseLabel(payload);
-    if (parsed.ok && labelDigest(payload).equals(issuedDigest)) return { ok: true, code: parsed.code, keyId: parsed.keyId };
+    // Only for a key still trusted: a label of a key no longer listed fails here as by its signature.
+    if (parsed.ok && keys.some((k) => k.keyId === parsed.keyId) && labelDigest(payload).equals(issuedDigest)) {
+      return { ok: true, code: parsed.code, keyId: parsed.keyId };
+    }
   }
   return checkLabel(keys, payload);
 }
