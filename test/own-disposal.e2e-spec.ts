@@ -1,6 +1,6 @@
 import { runSeeds } from '../seeds/run';
 import { FACILITY, bearer, oilDrum, org } from './support/demo';
-import { chinaDay, givenLicence } from './support/factories';
+import { chinaDay, givenGenerator, givenLicence, givenUserToken } from './support/factories';
 import { TestApp, startTestApp } from './support/test-app';
 
 interface Registered {
@@ -78,5 +78,32 @@ describe('own disposal', () => {
       // The auto-repair shop cannot record the factory's drum as its own.
       expect((await dispose([heavy.qrPayload], 'D10', 'autorepair').expect(409)).body.error.code).toBe('CONTAINER_NOT_HELD');
     });
+
+    it('refuses a drum still on its pallet, and takes the pallet with what is on it', async () => {
+      const [pallet] = (
+        await t.http().post('/api/v1/containers').set('Authorization', bearer('factory'))
+          .send({ containers: [oilDrum({ containerType: 'pallet', volumeLitres: 1000, netWeightKg: 0 })] }).expect(201)
+      ).body.containers as Registered[];
+      const drum = await register(undefined, 50);
+      await t.http().post(`/api/v1/containers/${pallet.id}/pack`).set('Authorization', bearer('factory')).send({ labels: [drum.qrPayload] }).expect(200);
+      const alone = await dispose([drum.qrPayload]).expect(409);
+      expect(alone.body.error).toMatchObject({ code: 'CONTAINER_TRANSITION_NOT_ALLOWED', details: { code: drum.code, packedIn: pallet.id } });
+      const both = await dispose([pallet.qrPayload]).expect(200);
+      expect(both.body.containers.map((c: { id: string; status: string }) => [c.id, c.status]).sort()).toEqual([[pallet.id, 'disposed'], [drum.id, 'disposed']].sort());
+    });
+  });
+
+  it('adds up the waste codes of one request against the capacity', async () => {
+    // 0.3 t a year for two categories: 0.2 t of each fits alone, not together.
+    const unit = await givenGenerator(t, { division: '500106' });
+    const admin = await givenUserToken(t, unit, 'admin');
+    await givenLicence(t, unit, 'hw_operating', { wasteCategories: ['HW08', 'HW49'], annualCapacityTonnes: 0.3 });
+    const drums = (
+      await t.http().post('/api/v1/containers').set(admin.auth)
+        .send({ containers: [oilDrum({ netWeightKg: 200 }), oilDrum({ wasteCode: '900-041-49', wasteName: '含油废抹布', physicalForm: 'solid', netWeightKg: 200 })] }).expect(201)
+    ).body.containers as Registered[];
+    const refused = await t.http().post('/api/v1/containers/own-disposal').set(admin.auth).send({ labels: drums.map((d) => d.qrPayload), method: 'D10' }).expect(422);
+    expect(refused.body.error.details).toEqual([expect.objectContaining({ code: 'CAPACITY_EXCEEDED' })]);
+    await t.http().post('/api/v1/containers/own-disposal').set(admin.auth).send({ labels: [drums[0].qrPayload], method: 'D10' }).expect(200);
   });
 });

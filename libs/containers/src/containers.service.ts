@@ -352,6 +352,10 @@ export class ContainersService {
       if (!known?.is_final) throw new DomainException('DISPOSAL_METHOD_INVALID', { method }, { method, known: Boolean(known) });
       const scanned = await this.resolveLabels(m, actor, labels);
       this.assertHeld(actor, scanned);
+      for (const c of scanned) {
+        // A bag still in its box would leave the box holding a disposed container.
+        if (c.parent_id) throw new DomainException('CONTAINER_TRANSITION_NOT_ALLOWED', { code: c.code, current: c.status, requested: 'disposed', allowed: 'unpack it first' }, { code: c.code, packedIn: c.parent_id });
+      }
       const all = await this.withContents(m, scanned.map((c) => c.id));
       for (const c of all) {
         if (c.organisation_id !== actor.organisationId || (c.status !== 'registered' && c.status !== 'stored')) {
@@ -365,8 +369,11 @@ export class ContainersService {
       const now = new Date();
       const tonnesByCode = new Map<string, number>();
       for (const c of all) tonnesByCode.set(c.waste_code, (tonnesByCode.get(c.waste_code) ?? 0) + Number(c.net_weight_kg) / 1000);
+      // Each code with the running total: the codes' tonnes add up against the capacity.
+      let running = 0;
       for (const [wasteCode, tonnes] of tonnesByCode) {
-        const check = await this.licences.mayReceive({ receiverId: actor.organisationId, wasteCode, tonnes, on: now }, m);
+        running += tonnes;
+        const check = await this.licences.mayReceive({ receiverId: actor.organisationId, wasteCode, tonnes: running, on: now }, m, { reserve: true });
         if (!check.allowed) throw new DomainException('OWN_DISPOSAL_NOT_LICENSED', { wasteCode }, check.reasons);
       }
       const ids = all.map((c) => c.id);

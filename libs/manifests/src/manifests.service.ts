@@ -250,9 +250,12 @@ export class ManifestsService {
       )) as { waste_code: string; tonnes: number }[];
       const legs = (await m.query(`SELECT * FROM manifest_legs WHERE manifest_id = $1 ORDER BY leg_no`, [id])) as LegRow[];
       const problems: unknown[] = [];
+      // The codes' tonnes add up against the receiver's capacity: each code is checked with the running total.
+      let running = 0;
       for (const { waste_code: wasteCode, tonnes } of perCode) {
+        running += tonnes;
         if (man.relation !== 'return') {
-          const r = await this.licences.mayReceive({ receiverId: man.receiver_id, wasteCode, tonnes, on }, m);
+          const r = await this.licences.mayReceive({ receiverId: man.receiver_id, wasteCode, tonnes: running, on }, m, { reserve: true });
           if (!r.allowed) problems.push({ party: 'receiver', organisationId: man.receiver_id, wasteCode, reasons: r.reasons });
         }
         for (const leg of legs) {

@@ -91,7 +91,13 @@ const ref = (l: LicenceRow): LicenceRef => ({ id: l.id, kind: l.kind, number: l.
 export class LicenceCheckService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async mayReceive(check: ReceiveCheck, manager: EntityManager = this.db.manager): Promise<LicenceCheckResult> {
+  /**
+   * With `reserve`, the caller is about to commit the tonnes (a manifest submitted, waste treated in
+   * house): a transaction-scoped lock per receiver makes concurrent reservations take turns, so two
+   * of them cannot both fit in the capacity that is left for one. Pass the transaction's manager.
+   */
+  async mayReceive(check: ReceiveCheck, manager: EntityManager = this.db.manager, options: { reserve?: boolean } = {}): Promise<LicenceCheckResult> {
+    if (options.reserve) await manager.query(`SELECT pg_advisory_xact_lock(hashtext('receiver-capacity:' || $1))`, [check.receiverId]);
     const day = calendarDay(check.on);
     const year = Number(day.slice(0, 4));
     const licences = await this.currentLicences(manager, `organisation_id = $1 AND kind = 'hw_operating'`, [check.receiverId]);
