@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DEMO_LICENCES } from '../seeds/demo-district';
 import { runSeeds } from '../seeds/run';
 import { CARRIER1_LEG, bearer, oilDrum, org } from './support/demo';
-import { chinaDay } from './support/factories';
+import { chinaDay, givenLicence } from './support/factories';
 import { TestApp, startTestApp } from './support/test-app';
 
 /**
@@ -58,6 +58,18 @@ describe('台账: the receiver licence in force at the time', () => {
     const handovers = new Map((factory.body.rows as { stage: string; code: string; receiverLicence: string | null }[]).filter((r) => r.stage === 'handover').map((r) => [r.code, r.receiverLicence]));
     expect(handovers.get(before)).toBe(kilnLicence.number);
     expect(handovers.get(after)).toBe(renewed);
+  });
+
+  it('names the licence covering the waste, not another licence of the receiver recorded later', async () => {
+    // A second licence, for medical waste only (HW01), recorded after the renewal above.
+    await givenLicence(t, { id: org('cementkiln'), uscc: '', name: '', divisionCode: '500106', roles: ['receiver'] }, 'hw_operating', {
+      number: '渝危废经第医疗001号',
+      wasteCategories: ['HW01'],
+    });
+    const code = await deliver();
+    const book = await t.http().get('/api/v1/reports/ledger-book').query({ from: chinaDay(-1), to: chinaDay(0), format: 'json' }).set('Authorization', bearer('cementkiln')).expect(200);
+    const row = (book.body.rows as { stage: string; code: string; receiverLicence: string | null }[]).find((r) => r.stage === 'received' && r.code === code)!;
+    expect(row.receiverLicence).toMatch(/^渝危废经第\d{4}077号$/);
   });
 
   it('leaves the cell empty for a receiver with no licence in force that day', async () => {

@@ -93,13 +93,14 @@ SELECT ${SELECT_LIST}
   LEFT JOIN manifest_items i ON i.manifest_id = s.manifest_id AND i.container_id = s.container_id
   LEFT JOIN containers pk ON pk.id = i.packed_in
   LEFT JOIN organisations r ON r.id = m.receiver_id
-  -- The receiver's 危险废物经营许可证 in force at the moment of the row: valid that China day, not yet
-  -- superseded then, and of those the last recorded by then; when none was recorded yet (a licence
-  -- entered after the fact), the first recorded after. Licences are append-only, so the book reads
-  -- the same next year as today.
+  -- The receiver's 危险废物经营许可证 in force at the moment of the row and covering its waste code
+  -- (by code or category): valid that China day, not yet superseded then, and of those the last
+  -- recorded by then; when none was recorded yet (a licence entered after the fact), the first
+  -- recorded after. Licences are append-only, so the book reads the same next year as today.
   LEFT JOIN LATERAL (
     SELECT l.number FROM licences l
      WHERE l.organisation_id = m.receiver_id AND l.kind = 'hw_operating'
+       AND (c.waste_code = ANY (l.waste_codes) OR wc.category = ANY (l.waste_categories))
        AND (s.at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN l.valid_from AND l.valid_to
        AND NOT EXISTS (SELECT 1 FROM licences n WHERE n.supersedes_id = l.id AND n.created_at <= s.at)
      ORDER BY l.created_at <= s.at DESC, CASE WHEN l.created_at <= s.at THEN l.created_at END DESC, l.created_at
