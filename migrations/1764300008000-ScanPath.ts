@@ -13,14 +13,25 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  */
 export class ScanPath1764300008000 implements MigrationInterface {
   name = 'ScanPath1764300008000';
+  // Outside a transaction, so the index is built CONCURRENTLY: scans keep writing to manifest_items
+  // while it builds. Each step can run again after a failure.
+  transaction = false;
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE containers ADD COLUMN label_digest bytea CHECK (octet_length(label_digest) = 16)`);
-    await q.query(`CREATE INDEX manifest_items_packed_in_idx ON manifest_items (packed_in) WHERE packed_in IS NOT NULL`);
+    await q.query(`ALTER TABLE containers ADD COLUMN IF NOT EXISTS label_digest bytea CHECK (octet_length(label_digest) = 16)`);
+    // A build that failed half-way leaves an invalid index behind: drop it and build again.
+    await q.query(`
+      DO $$ BEGIN
+        IF EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                    WHERE c.relname = 'manifest_items_packed_in_idx' AND NOT i.indisvalid) THEN
+          DROP INDEX manifest_items_packed_in_idx;
+        END IF;
+      END $$`);
+    await q.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS manifest_items_packed_in_idx ON manifest_items (packed_in) WHERE packed_in IS NOT NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP INDEX manifest_items_packed_in_idx`);
-    await q.query(`ALTER TABLE containers DROP COLUMN label_digest`);
+    await q.query(`DROP INDEX IF EXISTS manifest_items_packed_in_idx`);
+    await q.query(`ALTER TABLE containers DROP COLUMN IF EXISTS label_digest`);
   }
 }
