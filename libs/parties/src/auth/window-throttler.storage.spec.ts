@@ -30,6 +30,13 @@ describe('WindowThrottlerStorage', () => {
     expect(await hit()).toMatchObject({ totalHits: 1, isBlocked: false });
   });
 
+  it('without a block duration, refuses only while over the limit', async () => {
+    for (let i = 0; i < 5; i++) await storage.increment('token:a', MINUTE, 5, 0, 'default');
+    expect((await storage.increment('token:a', MINUTE, 5, 0, 'default')).isBlocked).toBe(true);
+    clock += 2 * MINUTE;
+    expect((await storage.increment('token:a', MINUTE, 5, 0, 'default')).isBlocked).toBe(false);
+  });
+
   it('weights the previous window by how much of it the sliding window still covers', async () => {
     for (let i = 0; i < 4; i++) await hit('token:a', 10);
     clock += MINUTE + MINUTE / 4; // a quarter into the next window: 3/4 of the previous one still counts

@@ -59,10 +59,12 @@ export class WindowThrottlerStorage implements ThrottlerStorage, OnApplicationSh
     const overlap = 1 - (now - window * ttl) / ttl;
     const totalHits = Math.floor(c.previous * overlap) + c.current;
     if (totalHits > limit) {
-      c.blockedUntil = now + (blockDuration > 0 ? blockDuration : ttl);
-      c.idleAfter = Math.max(c.idleAfter, c.blockedUntil);
       // The refused hit does not count: a blocked caller is not charged for being told so.
       c.current--;
+      // Without a block duration the caller is only refused while over the limit (as the library does).
+      if (blockDuration <= 0) return Promise.resolve({ totalHits, timeToExpire, isBlocked: true, timeToBlockExpire: timeToExpire });
+      c.blockedUntil = now + blockDuration;
+      c.idleAfter = Math.max(c.idleAfter, c.blockedUntil);
       return Promise.resolve({ totalHits, timeToExpire, isBlocked: true, timeToBlockExpire: Math.ceil((c.blockedUntil - now) / 1000) });
     }
     return Promise.resolve({ totalHits, timeToExpire, isBlocked: false, timeToBlockExpire: 0 });
