@@ -24,8 +24,10 @@ import {
   LedgerService,
   NewLedgerEvent,
   VerificationService,
+  EVENT_COLUMNS_SQL,
+  EventRow,
   encodeEvent,
-  isoToMicros,
+  toEncodableEvent,
 } from '@app/ledger';
 import { backendPids, processCpuMs } from './support';
 
@@ -213,46 +215,10 @@ async function collectPreimages(db: DataSource, count: number): Promise<{ data: 
   let n = 0;
   let after = '0';
   for (;;) {
-    const rows = (await db.query(
-      `SELECT seq::text AS seq, id::text AS id, prev_hash, subject_type, subject_id::text AS subject_id, subject_seq, type,
-              actor_org_id::text AS actor_org_id, actor_user_id::text AS actor_user_id, actor_device,
-              to_char(device_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS device_time,
-              to_char(server_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS server_time,
-              payload::text AS payload_json, hash
-       FROM events WHERE seq > $1 ORDER BY events.seq LIMIT 20000`,
-      [after],
-    )) as {
-      seq: string;
-      id: string;
-      prev_hash: Buffer | null;
-      subject_type: string;
-      subject_id: string;
-      subject_seq: number;
-      type: string;
-      actor_org_id: string | null;
-      actor_user_id: string | null;
-      actor_device: string | null;
-      device_time: string | null;
-      server_time: string;
-      payload_json: string;
-      hash: Buffer;
-    }[];
+    const rows = (await db.query(`SELECT ${EVENT_COLUMNS_SQL} FROM events WHERE seq > $1 ORDER BY events.seq LIMIT 20000`, [after])) as EventRow[];
     if (rows.length === 0) break;
     for (const r of rows) {
-      const preimage = encodeEvent({
-        id: r.id,
-        prevHash: r.prev_hash,
-        subjectType: r.subject_type,
-        subjectId: r.subject_id,
-        subjectSeq: r.subject_seq,
-        type: r.type,
-        actorOrgId: r.actor_org_id,
-        actorUserId: r.actor_user_id,
-        actorDevice: r.actor_device,
-        deviceTimeUs: r.device_time === null ? null : isoToMicros(r.device_time),
-        serverTimeUs: isoToMicros(r.server_time),
-        payloadJson: r.payload_json,
-      });
+      const preimage = encodeEvent(toEncodableEvent(r));
       if (!oneShotHash('sha256', preimage, 'buffer').equals(r.hash)) throw new Error(`reference encoder disagrees with the stored hash at seq ${r.seq}`);
       chunks.push(preimage);
       offsets[n++] = size;

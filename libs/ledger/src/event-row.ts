@@ -1,3 +1,5 @@
+import { EncodableEvent } from './encoding/event-encoding';
+import { isoToMicros } from './encoding/fields';
 import { LedgerEvent } from './ledger.types';
 
 /**
@@ -45,5 +47,23 @@ export function toLedgerEvent(r: EventRow): LedgerEvent {
     payload: r.payload,
     prevHash: r.prev_hash ? r.prev_hash.toString('hex') : null,
     hash: r.hash.toString('hex'),
+  };
+}
+
+/** The fields the event hash covers, as stored (event-encoding.ts): what a verifier re-hashes. */
+export function toEncodableEvent(r: EventRow): EncodableEvent {
+  return {
+    id: r.id,
+    prevHash: r.prev_hash,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    subjectSeq: r.subject_seq,
+    type: r.type,
+    actorOrgId: r.actor_org_id,
+    actorUserId: r.actor_user_id,
+    actorDevice: r.actor_device,
+    deviceTimeUs: r.device_time === null ? null : isoToMicros(r.device_time),
+    serverTimeUs: isoToMicros(r.server_time),
+    payloadJson: r.payload_json,
   };
 }

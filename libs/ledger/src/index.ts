@@ -1,4 +1,6 @@
 export * from './ledger.types';
+export { EVENT_COLUMNS_SQL, toEncodableEvent } from './event-row';
+export type { EventRow } from './event-row';
 export * from './ledger.errors';
 export * from './ledger-options';
 export * from './ledger.module';

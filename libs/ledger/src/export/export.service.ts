@@ -35,10 +35,10 @@ export class ExportService {
       await runner.startTransaction('REPEATABLE READ');
       await runner.query('SET TRANSACTION READ ONLY');
       const rows = (await runner.query(
-        `SELECT ${EVENT_COLUMNS_SQL}, payload::text AS payload_json FROM events
+        `SELECT ${EVENT_COLUMNS_SQL} FROM events
          WHERE subject_type = $1 AND subject_id = $2 ORDER BY events.subject_seq, events.seq`,
         [subjectType, subjectId],
-      )) as (EventRow & { payload_json: string })[];
+      )) as EventRow[];
       if (rows.length === 0) throw new DomainException(LedgerErrors.LEDGER_SUBJECT_NOT_FOUND, { subjectType, subjectId });
       const [head] = (await runner.query(`SELECT last_seq, last_hash FROM ledger_heads WHERE subject_type = $1 AND subject_id = $2`, [
         subjectType,
