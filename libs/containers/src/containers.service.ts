@@ -250,18 +250,13 @@ export class ContainersService {
     });
   }
 
-  /** The codes of signed payloads, checked offline-style against the ledger key. */
-  checkPayload(payload: string): ReturnType<typeof checkLabel> {
-    return checkLabel(this.keys, payload);
-  }
-
   /** The code a payload claims, before any check (to look up the container and its label digest). */
   claimedCode(payload: string): string | null {
     const parsed = parseLabel(payload);
     return parsed.ok ? parsed.code : parsed.claimedCode;
   }
 
-  /** checkPayload, short-cut by the digest of the label the container was issued (label_digest). */
+  /** A scanned payload checked against the label its container was issued (label_digest), else by its signature. */
   checkIssuedPayload(payload: string, issuedDigest: Buffer | null): ReturnType<typeof checkLabel> {
     return checkIssuedLabel(this.keys, payload, issuedDigest);
   }
